@@ -1,0 +1,250 @@
+//! Server functions for accounts: each gets the request context, checks the caller's
+//! role, calls the service and returns its result or error.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+use super::model::{AdminStats, ImportPreview, Me, Page, UnitView, UserQuery, UserSummary};
+
+#[cfg(feature = "ssr")]
+use super::model::{Role, Roles};
+#[cfg(feature = "ssr")]
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use super::service;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: String) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&value),
+    ) {
+        res.append_header(axum::http::header::SET_COOKIE, v);
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+    s.parse::<T>().map_err(|_| AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn roles_from(admin: Option<String>, organizer: Option<String>, candidate: Option<String>) -> Roles {
+    Roles {
+        admin: admin.is_some(),
+        organizer: organizer.is_some(),
+        candidate: candidate.is_some(),
+    }
+}
+
+/// The viewer and the interface language. Open to everyone.
+#[server(endpoint = "me")]
+pub async fn get_me() -> Result<Me, AppError> {
+    let cx = ctx()?;
+    Ok(Me {
+        user: cx.info.auth.as_ref().map(|a| a.current_user()),
+        lang: cx.lang(),
+    })
+}
+
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let previous = cx.info.auth.as_ref().map(|a| a.token_hash.clone());
+    let token = service::login(
+        &cx.state,
+        &login,
+        password,
+        &cx.info.client_addr,
+        previous.as_deref(),
+    )
+    .await?;
+    set_cookie(service::session_cookie(&token, cx.state.secure_cookies));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let cx = ctx()?;
+    if let Some(a) = cx.info.auth.as_ref() {
+        service::logout(&cx.state, a, &cx.info.client_addr).await?;
+    }
+    set_cookie(service::clear_session_cookie(cx.state.secure_cookies));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(endpoint = "password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.user_pending_password()?;
+    let token = service::change_password(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        current_password,
+        new_password,
+        confirm,
+    )
+    .await?;
+    set_cookie(service::session_cookie(&token, cx.state.secure_cookies));
+    leptos_axum::redirect("/?changed=1");
+    Ok(())
+}
+
+/// Switches the interface language: remembered in a cookie, and per user when signed in.
+#[server(endpoint = "lang")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let lang = crate::i18n::Lang::parse(&lang)
+        .ok_or_else(|| AppError::invalid("lang", crate::i18n::Msg::ErrBadRequest))?;
+    if let Some(a) = cx.info.auth.as_ref() {
+        service::set_lang(&cx.state, a, lang).await?;
+    }
+    set_cookie(service::lang_cookie(lang, cx.state.secure_cookies));
+    Ok(())
+}
+
+#[server(endpoint = "admin/stats")]
+pub async fn get_admin_stats() -> Result<AdminStats, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    service::admin_stats(&cx.state, a).await
+}
+
+#[server(endpoint = "users/list")]
+pub async fn list_users(query: UserQuery) -> Result<Page<UserSummary>, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    service::list_users(&cx.state, a, &query).await
+}
+
+#[server(endpoint = "users/get")]
+pub async fn get_user(id: String) -> Result<UserSummary, AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::get_user(&cx.state, a, parse_id(&id)?).await
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "users/create")]
+pub async fn create_user(
+    login: String,
+    display_name: String,
+    unit_id: String,
+    scope_unit_id: String,
+    role_admin: Option<String>,
+    role_organizer: Option<String>,
+    role_candidate: Option<String>,
+    rank_tag: String,
+    initial_password: String,
+) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    let fields = service::UserFields::parse(&display_name, &unit_id, &scope_unit_id, roles, &rank_tag)?;
+    let id = service::create_user(&cx.state, a, &cx.info.client_addr, &login, fields, initial_password).await?;
+    leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "users/update")]
+pub async fn update_user(
+    id: String,
+    display_name: String,
+    unit_id: String,
+    scope_unit_id: String,
+    role_admin: Option<String>,
+    role_organizer: Option<String>,
+    role_candidate: Option<String>,
+    rank_tag: String,
+) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    let fields = service::UserFields::parse(&display_name, &unit_id, &scope_unit_id, roles, &rank_tag)?;
+    service::update_user(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, fields).await
+}
+
+#[server(endpoint = "users/active")]
+pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::set_active(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, active).await
+}
+
+#[server(endpoint = "users/reset-password")]
+pub async fn reset_password(id: String, new_password: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::reset_password(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, new_password).await
+}
+
+#[server(endpoint = "users/end-sessions")]
+pub async fn end_user_sessions(id: String) -> Result<u64, AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::end_sessions(&cx.state, a, &cx.info.client_addr, parse_id(&id)?).await
+}
+
+#[server(endpoint = "units/list")]
+pub async fn list_units() -> Result<Vec<UnitView>, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    service::list_units(&cx.state, a).await
+}
+
+#[server(endpoint = "units/create")]
+pub async fn create_unit(code: String, name: String, parent_id: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    let parent = parent_id
+        .parse()
+        .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrRequired))?;
+    service::create_unit(&cx.state, a, &cx.info.client_addr, &code, &name, parent).await?;
+    Ok(())
+}
+
+#[server(endpoint = "units/update")]
+pub async fn update_unit(id: String, code: String, name: String, parent_id: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    let parent = match parent_id.trim() {
+        "" => None,
+        p => Some(p.parse().map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrBadRequest))?),
+    };
+    service::update_unit(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, &code, &name, parent).await
+}
+
+#[server(endpoint = "units/delete")]
+pub async fn delete_unit(id: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::delete_unit(&cx.state, a, &cx.info.client_addr, parse_id(&id)?).await?;
+    leptos_axum::redirect("/admin/units?deleted=1");
+    Ok(())
+}
+
+#[server(endpoint = "imports/get")]
+pub async fn get_import(id: String) -> Result<ImportPreview, AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::get_import(&cx.state, a, parse_id::<Uuid>(&id)?).await
+}
+
+#[server(endpoint = "imports/commit")]
+pub async fn commit_import(id: String) -> Result<u64, AppError> {
+    let cx = ctx()?;
+    let a = cx.require(Role::Admin)?;
+    service::commit_import(&cx.state, a, &cx.info.client_addr, parse_id::<Uuid>(&id)?).await
+}

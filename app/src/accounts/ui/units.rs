@@ -1,0 +1,151 @@
+//! The unit tree: list with member counts, create, edit (rename, re-code, move) and delete.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::accounts::api::{list_units, CreateUnit, DeleteUnit, UpdateUnit};
+use crate::accounts::model::UnitView;
+use crate::i18n::Msg;
+use crate::ui::{action_error, action_ok, tr, use_user, ErrorNotice, SuccessNotice};
+
+use super::UnitSelect;
+
+#[component]
+pub fn UnitsPage() -> impl IntoView {
+    let create = ServerAction::<CreateUnit>::new();
+    let query = use_query_map();
+    let units = Resource::new(move || create.version().get(), |_| list_units());
+    let viewer = use_user();
+    let is_admin = move || viewer.get().is_some_and(|u| u.roles.admin);
+    let deleted = move || query.with(|q| q.get("deleted").is_some());
+    view! {
+        <main id="main" class="page">
+            <h1>{tr(Msg::UnitsTitle)}</h1>
+            <SuccessNotice show=Signal::derive(deleted) msg=Msg::Deleted />
+            <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
+                {move || units.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                    Ok(list) => view! {
+                        <UnitTable units=list.clone() admin=is_admin() />
+                        {is_admin().then(|| view! { <NewUnitForm units=list create /> })}
+                    }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn UnitTable(units: Vec<UnitView>, admin: bool) -> impl IntoView {
+    view! {
+        <table class="grid">
+            <thead>
+                <tr>
+                    <th scope="col">{tr(Msg::UnitName)}</th>
+                    <th scope="col">{tr(Msg::UnitCode)}</th>
+                    <th scope="col">{tr(Msg::Members)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {units.into_iter().map(|u| {
+                    let indent = format!("padding-left: {}em", 0.5 + 1.5 * u.depth as f32);
+                    let href = format!("/admin/units/{}", u.id);
+                    view! {
+                        <tr>
+                            <td style=indent>{if admin { view! { <a href=href>{u.name.clone()}</a> }.into_any() } else { view! { <span>{u.name.clone()}</span> }.into_any() }}</td>
+                            <td>{u.code.clone()}</td>
+                            <td>{u.member_count}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn NewUnitForm(units: Vec<UnitView>, create: ServerAction<CreateUnit>) -> impl IntoView {
+    let first = units.first().map(|u| u.id.to_string()).unwrap_or_default();
+    view! {
+        <section aria-labelledby="new-unit-h">
+            <h2 id="new-unit-h">{tr(Msg::NewUnit)}</h2>
+            <ActionForm action=create attr:class="form">
+                <ErrorNotice error=action_error(create) />
+                <SuccessNotice show=action_ok(create) msg=Msg::Saved />
+                <label for="unit-code">{tr(Msg::UnitCode)}</label>
+                <input id="unit-code" name="code" type="text" required maxlength="64" />
+                <label for="unit-name">{tr(Msg::UnitName)}</label>
+                <input id="unit-name" name="name" type="text" required maxlength="100" />
+                <label for="unit-parent">{tr(Msg::ParentUnit)}</label>
+                <UnitSelect units name="parent_id" id="unit-parent" selected=first required=true />
+                <button type="submit">{tr(Msg::Create)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn UnitEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let update = ServerAction::<UpdateUnit>::new();
+    let delete = ServerAction::<DeleteUnit>::new();
+    let units = Resource::new(move || update.version().get(), |_| list_units());
+    view! {
+        <main id="main" class="page narrow">
+            <h1>{tr(Msg::EditUnit)}</h1>
+            <p><a href="/admin/units">{tr(Msg::BackToList)}</a></p>
+            <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
+                {move || units.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                    Ok(list) => {
+                        let me = id();
+                        match list.iter().find(|u| u.id.to_string() == me).cloned() {
+                            None => view! { <ErrorNotice error=Signal::derive(|| Some(crate::error::AppError::NotFound)) /> }.into_any(),
+                            Some(unit) => view! { <UnitEditForms unit units=list update delete /> }.into_any(),
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn UnitEditForms(
+    unit: UnitView,
+    units: Vec<UnitView>,
+    update: ServerAction<UpdateUnit>,
+    delete: ServerAction<DeleteUnit>,
+) -> impl IntoView {
+    let id = unit.id.to_string();
+    let id_delete = id.clone();
+    let is_root = unit.parent_id.is_none();
+    view! {
+        <ActionForm action=update attr:class="form">
+            <ErrorNotice error=action_error(update) />
+            <SuccessNotice show=action_ok(update) msg=Msg::Saved />
+            <input type="hidden" name="id" value=id.clone() />
+            <label for="unit-code">{tr(Msg::UnitCode)}</label>
+            <input id="unit-code" name="code" type="text" required maxlength="64" value=unit.code.clone() />
+            <label for="unit-name">{tr(Msg::UnitName)}</label>
+            <input id="unit-name" name="name" type="text" required maxlength="100" value=unit.name.clone() />
+            {if is_root {
+                view! { <input type="hidden" name="parent_id" value="" /> }.into_any()
+            } else {
+                view! {
+                    <label for="unit-parent">{tr(Msg::ParentUnit)}</label>
+                    <UnitSelect units name="parent_id" id="unit-parent" selected=unit.parent_id.map(|p| p.to_string()).unwrap_or_default() exclude=id.clone() required=true />
+                }.into_any()
+            }}
+            <button type="submit">{tr(Msg::Save)}</button>
+        </ActionForm>
+        {(!is_root).then(|| view! {
+            <ActionForm action=delete attr:class="danger">
+                <ErrorNotice error=action_error(delete) />
+                <input type="hidden" name="id" value=id_delete.clone() />
+                <button type="submit">{tr(Msg::Delete)}</button>
+            </ActionForm>
+        })}
+    }
+}

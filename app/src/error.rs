@@ -1,0 +1,103 @@
+//! The one error type every server function returns, and its translation for users.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::i18n::{Lang, Msg};
+
+/// What a server function can fail with. Variants carry only what is safe to show the
+/// caller: internal causes are logged on the server and never serialised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0:?}")]
+    Conflict(Msg),
+    /// Input the caller can fix; `field` names the form field when there is one.
+    #[error("invalid input: {msg:?}")]
+    Invalid { field: Option<String>, msg: Msg },
+    #[error("too many attempts, retry in {retry_after_secs}s")]
+    Throttled { retry_after_secs: u64 },
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("internal error")]
+    Internal,
+    /// Transport-level failure seen by the client (network down, bad payload).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, msg: Msg) -> Self {
+        AppError::Invalid {
+            field: Some(field.to_owned()),
+            msg,
+        }
+    }
+
+    /// The message to show a person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Unauthenticated => Msg::ErrUnauthenticated.text(lang).to_owned(),
+            AppError::Forbidden => Msg::ErrForbidden.text(lang).to_owned(),
+            AppError::NotFound => Msg::ErrNotFound.text(lang).to_owned(),
+            AppError::Conflict(m) => m.text(lang).to_owned(),
+            AppError::Invalid { msg, .. } => msg.text(lang).to_owned(),
+            AppError::Throttled { retry_after_secs } => Msg::ErrThrottled
+                .text(lang)
+                .replace("{n}", &retry_after_secs.to_string()),
+            AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired.text(lang).to_owned(),
+            AppError::Internal => Msg::ErrInternal.text(lang).to_owned(),
+            AppError::Transport(_) => Msg::ErrTransport.text(lang).to_owned(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Invalid {
+                field: None,
+                msg: Msg::ErrBadRequest,
+            },
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            if db.kind() == sqlx::error::ErrorKind::UniqueViolation {
+                return AppError::Conflict(Msg::ErrDuplicate);
+            }
+        }
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        let status = match &self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        (status, axum::Json(self)).into_response()
+    }
+}

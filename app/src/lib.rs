@@ -1,0 +1,22 @@
+//! examhall's application crate: components, server functions and feature modules,
+//! compiled for the server (`ssr`) and for the browser (`hydrate`).
+
+pub mod accounts;
+pub mod audit;
+pub mod error;
+pub mod i18n;
+pub mod shell;
+pub mod time;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use shell::{shell, App};
+
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_body(App);
+}
