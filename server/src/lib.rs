@@ -1,4 +1,6 @@
 //! The examhall server: configuration, startup, the HTTP stack around the Leptos app,
+// Leptos view types nest deeply; the default limit is too small for the page frame.
+#![recursion_limit = "256"]
 //! and background upkeep.
 
 pub mod config;
