@@ -51,7 +51,9 @@ impl AppError {
             AppError::Throttled { retry_after_secs } => Msg::ErrThrottled
                 .text(lang)
                 .replace("{n}", &retry_after_secs.to_string()),
-            AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired.text(lang).to_owned(),
+            AppError::PasswordChangeRequired => {
+                Msg::ErrPasswordChangeRequired.text(lang).to_owned()
+            }
             AppError::Internal => Msg::ErrInternal.text(lang).to_owned(),
             AppError::Transport(_) => Msg::ErrTransport.text(lang).to_owned(),
         }

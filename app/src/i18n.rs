@@ -237,8 +237,14 @@ mod tests {
     #[test]
     fn every_message_has_text_in_both_languages() {
         for m in Msg::ALL {
-            assert!(!m.text(Lang::ZhCn).trim().is_empty(), "{m:?} has no Chinese text");
-            assert!(!m.text(Lang::En).trim().is_empty(), "{m:?} has no English text");
+            assert!(
+                !m.text(Lang::ZhCn).trim().is_empty(),
+                "{m:?} has no Chinese text"
+            );
+            assert!(
+                !m.text(Lang::En).trim().is_empty(),
+                "{m:?} has no English text"
+            );
         }
     }
 
@@ -249,13 +255,19 @@ mod tests {
             .filter(|m| **m != Msg::LangSwitch && **m != Msg::AppName)
             .filter(|m| m.text(Lang::ZhCn) == m.text(Lang::En))
             .collect();
-        assert!(untranslated.is_empty(), "same text in both languages: {untranslated:?}");
+        assert!(
+            untranslated.is_empty(),
+            "same text in both languages: {untranslated:?}"
+        );
     }
 
     #[test]
     fn accept_language_prefers_the_first_supported_tag() {
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr, zh-CN;q=0.8"), Some(Lang::ZhCn));
+        assert_eq!(
+            Lang::from_accept_language("fr, zh-CN;q=0.8"),
+            Some(Lang::ZhCn)
+        );
         assert_eq!(Lang::from_accept_language("fr"), None);
     }
 }

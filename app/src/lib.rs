@@ -1,6 +1,9 @@
 //! examhall's application crate: components, server functions and feature modules,
 //! compiled for the server (`ssr`) and for the browser (`hydrate`).
 
+// Leptos view types nest deeply; the default limit is too small for the page frame.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod audit;
 pub mod error;

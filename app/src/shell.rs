@@ -8,8 +8,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::accounts::model::Role;
 use crate::accounts::ui::{
-    ChangePasswordPage, ImportPage, ImportPreviewPage, LoginPage, UnitEditPage, UnitsPage, UserEditPage,
-    UserNewPage, UsersPage,
+    ChangePasswordPage, ImportPage, ImportPreviewPage, LoginPage, UnitEditPage, UnitsPage,
+    UserEditPage, UserNewPage, UsersPage,
 };
 use crate::audit::ui::AuditPage;
 use crate::i18n::{Lang, Msg};
@@ -53,7 +53,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
-    Session::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/examhall.css" />
         <Router>
@@ -78,6 +77,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
+    Session::provide();
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
@@ -95,7 +95,9 @@ fn NotFound() -> impl IntoView {
 /// that form, whatever page was asked for.
 #[component]
 fn Frame() -> impl IntoView {
-    let session = use_session();
+    // Server actions are created inside <Routes>: that is where the router hands a
+    // plain-form (no JavaScript) error back to the action it belongs to.
+    let session = Session::provide();
     let user = use_user();
     let lang = use_lang();
     // Everything reads the viewer, so the whole frame waits for it in one boundary.

@@ -105,7 +105,10 @@ where
 #[component]
 pub fn SuccessNotice(#[prop(into)] show: Signal<bool>, msg: Msg) -> impl IntoView {
     let text = tr(msg);
-    move || show.get().then(|| view! { <p class="notice ok" role="status">{text}</p> })
+    move || {
+        show.get()
+            .then(|| view! { <p class="notice ok" role="status">{text}</p> })
+    }
 }
 
 /// "Page 2 of 5" with previous/next links that keep the other query parameters.
@@ -143,7 +146,9 @@ pub fn qs_encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

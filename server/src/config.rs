@@ -45,7 +45,9 @@ impl Default for Config {
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,
-            hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
             log_json: false,
         }
     }
@@ -82,7 +84,10 @@ pub enum ConfigError {
     Env(String, String),
 }
 
-fn parse_env<T: std::str::FromStr>(env: &HashMap<String, String>, key: &str) -> Result<Option<T>, ConfigError>
+fn parse_env<T: std::str::FromStr>(
+    env: &HashMap<String, String>,
+    key: &str,
+) -> Result<Option<T>, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
@@ -102,25 +107,42 @@ fn parse_bool(env: &HashMap<String, String>, key: &str) -> Result<Option<bool>, 
         Some(v) => match v.as_str() {
             "1" | "true" | "yes" | "on" => Ok(Some(true)),
             "0" | "false" | "no" | "off" | "" => Ok(Some(false)),
-            _ => Err(ConfigError::Env(key.to_owned(), format!("expected true or false, got {v:?}"))),
+            _ => Err(ConfigError::Env(
+                key.to_owned(),
+                format!("expected true or false, got {v:?}"),
+            )),
         },
     }
 }
 
 impl Config {
     /// Resolves the configuration from an optional file's text and the environment.
-    pub fn resolve(file: Option<(&str, &str)>, env: &HashMap<String, String>) -> Result<Config, ConfigError> {
+    pub fn resolve(
+        file: Option<(&str, &str)>,
+        env: &HashMap<String, String>,
+    ) -> Result<Config, ConfigError> {
         let mut c = Config::default();
         if let Some((path, text)) = file {
-            let f: FileConfig =
-                toml::from_str(text).map_err(|e| ConfigError::File(path.to_owned(), e.message().to_owned()))?;
+            let f: FileConfig = toml::from_str(text)
+                .map_err(|e| ConfigError::File(path.to_owned(), e.message().to_owned()))?;
             macro_rules! take {
                 ($($field:ident),*) => { $(if let Some(v) = f.$field { c.$field = v; })* };
             }
             take!(
-                listen, data_dir, sqlite_synchronous, db_max_connections, demo, secure_cookies,
-                trust_forwarded_for, session_idle_minutes, session_absolute_hours, argon2_memory_kib,
-                argon2_iterations, argon2_parallelism, hash_concurrency, log_json
+                listen,
+                data_dir,
+                sqlite_synchronous,
+                db_max_connections,
+                demo,
+                secure_cookies,
+                trust_forwarded_for,
+                session_idle_minutes,
+                session_absolute_hours,
+                argon2_memory_kib,
+                argon2_iterations,
+                argon2_parallelism,
+                hash_concurrency,
+                log_json
             );
             if f.database_url.is_some() {
                 c.database_url = f.database_url;
@@ -132,7 +154,10 @@ impl Config {
         if let Some(v) = env.get("EXAMHALL_DATA_DIR") {
             c.data_dir = PathBuf::from(v);
         }
-        if let Some(v) = env.get("EXAMHALL_DATABASE_URL").filter(|v| !v.trim().is_empty()) {
+        if let Some(v) = env
+            .get("EXAMHALL_DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+        {
             c.database_url = Some(v.trim().to_owned());
         }
         if let Some(v) = env.get("EXAMHALL_SQLITE_SYNCHRONOUS") {
@@ -260,7 +285,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -281,7 +309,11 @@ mod tests {
         assert_eq!(c.sqlite_synchronous, SqliteSync::Normal);
         assert_eq!(c.session_idle_minutes, 10);
 
-        let e = env(&[("EXAMHALL_LISTEN", "127.0.0.1:9000"), ("EXAMHALL_DEMO", "false"), ("EXAMHALL_SESSION_IDLE_MINUTES", "5")]);
+        let e = env(&[
+            ("EXAMHALL_LISTEN", "127.0.0.1:9000"),
+            ("EXAMHALL_DEMO", "false"),
+            ("EXAMHALL_SESSION_IDLE_MINUTES", "5"),
+        ]);
         let c = Config::resolve(Some(("t.toml", file)), &e).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:9000");
         assert!(!c.demo);
@@ -291,7 +323,11 @@ mod tests {
 
     #[test]
     fn the_database_url_picks_the_backend() {
-        let c = Config::resolve(None, &env(&[("EXAMHALL_DATABASE_URL", "postgres://u:pw@db/examhall")])).unwrap();
+        let c = Config::resolve(
+            None,
+            &env(&[("EXAMHALL_DATABASE_URL", "postgres://u:pw@db/examhall")]),
+        )
+        .unwrap();
         assert_eq!(c.database_url(), "postgres://u:pw@db/examhall");
     }
 
@@ -305,7 +341,14 @@ mod tests {
 
     #[test]
     fn passwords_in_database_urls_never_reach_the_debug_output() {
-        let c = Config::resolve(None, &env(&[("EXAMHALL_DATABASE_URL", "postgres://exam:s3cret@db:5432/e?sslmode=require&password=other")])).unwrap();
+        let c = Config::resolve(
+            None,
+            &env(&[(
+                "EXAMHALL_DATABASE_URL",
+                "postgres://exam:s3cret@db:5432/e?sslmode=require&password=other",
+            )]),
+        )
+        .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(!shown.contains("other"), "{shown}");

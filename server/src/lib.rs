@@ -1,7 +1,8 @@
 //! The examhall server: configuration, startup, the HTTP stack around the Leptos app,
+//! and background upkeep.
+
 // Leptos view types nest deeply; the default limit is too small for the page frame.
 #![recursion_limit = "256"]
-//! and background upkeep.
 
 pub mod config;
 pub mod metrics;
@@ -51,7 +52,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Opens the database, applies migrations and assembles the shared state.
 pub async fn build_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, DbError> {
     if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| DbError::Connect(sqlx::Error::Io(e)))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| DbError::Connect(sqlx::Error::Io(e)))?;
     }
     let db = Db::connect(&DbOptions {
         url: config.database_url(),

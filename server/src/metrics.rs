@@ -75,15 +75,23 @@ impl Metrics {
                 "examhall_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n",
                 s.count
             ));
-            out.push_str(&format!("examhall_http_request_duration_seconds_sum{{{labels}}} {}\n", s.sum));
-            out.push_str(&format!("examhall_http_request_duration_seconds_count{{{labels}}} {}\n", s.count));
+            out.push_str(&format!(
+                "examhall_http_request_duration_seconds_sum{{{labels}}} {}\n",
+                s.sum
+            ));
+            out.push_str(&format!(
+                "examhall_http_request_duration_seconds_count{{{labels}}} {}\n",
+                s.count
+            ));
         }
         out
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Records every request under its route pattern (never the raw path, which would let
@@ -103,7 +111,12 @@ pub async fn track(State(metrics): State<Metrics>, req: Request<Body>, next: Nex
             }
         });
     let res = next.run(req).await;
-    metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    metrics.observe(
+        &method,
+        &route,
+        res.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     res
 }
 
@@ -117,7 +130,9 @@ mod tests {
         m.observe("GET", "/healthz", 200, 0.003);
         m.observe("GET", "/healthz", 200, 0.2);
         let text = m.render();
-        assert!(text.contains("examhall_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"));
+        assert!(text.contains(
+            "examhall_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
+        ));
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"0.25\"} 2"));
         assert!(text.contains("le=\"+Inf\"} 2"));

@@ -50,7 +50,11 @@ fn is_static(path: &str) -> bool {
 
 /// Resolves the session and language once per request and stores them as
 /// [`RequestInfo`] for server functions and rendering.
-pub async fn request_info(State(state): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn request_info(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     if is_static(req.uri().path()) {
         return next.run(req).await;
     }
@@ -106,7 +110,10 @@ pub async fn same_origin(req: Request<Body>, next: Next) -> Response {
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "cross-site" || v == "same-site");
-    let origin_mismatch = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    let origin_mismatch = match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some("null"), _) => true,
         (Some(origin), Some(host)) => origin
             .split_once("://")
@@ -134,8 +141,14 @@ pub async fn same_origin(req: Request<Body>, next: Next) -> Response {
 pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",
@@ -157,7 +170,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; examhall_session=tok; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; examhall_session=tok; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("tok"));
         assert_eq!(cookie(&h, "missing"), None);
     }

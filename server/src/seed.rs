@@ -19,17 +19,61 @@ struct DemoUnit {
 }
 
 const DEMO_UNITS: &[DemoUnit] = &[
-    DemoUnit { code: "3301", name: "示例市委组织部", parent: None },
-    DemoUnit { code: "330102", name: "上城区", parent: Some("3301") },
-    DemoUnit { code: "330102-01", name: "上城区委办公室", parent: Some("330102") },
-    DemoUnit { code: "330102-02", name: "上城区财政局", parent: Some("330102") },
-    DemoUnit { code: "330105", name: "拱墅区", parent: Some("3301") },
-    DemoUnit { code: "330105-01", name: "拱墅区委宣传部", parent: Some("330105") },
-    DemoUnit { code: "330105-02", name: "拱墅区教育局", parent: Some("330105") },
-    DemoUnit { code: "330122", name: "桐庐县", parent: Some("3301") },
-    DemoUnit { code: "330122-01", name: "桐庐县委组织部", parent: Some("330122") },
-    DemoUnit { code: "330122-02", name: "桐庐县农业农村局", parent: Some("330122") },
-    DemoUnit { code: "3301-01", name: "市发展和改革委员会", parent: Some("3301") },
+    DemoUnit {
+        code: "3301",
+        name: "示例市委组织部",
+        parent: None,
+    },
+    DemoUnit {
+        code: "330102",
+        name: "上城区",
+        parent: Some("3301"),
+    },
+    DemoUnit {
+        code: "330102-01",
+        name: "上城区委办公室",
+        parent: Some("330102"),
+    },
+    DemoUnit {
+        code: "330102-02",
+        name: "上城区财政局",
+        parent: Some("330102"),
+    },
+    DemoUnit {
+        code: "330105",
+        name: "拱墅区",
+        parent: Some("3301"),
+    },
+    DemoUnit {
+        code: "330105-01",
+        name: "拱墅区委宣传部",
+        parent: Some("330105"),
+    },
+    DemoUnit {
+        code: "330105-02",
+        name: "拱墅区教育局",
+        parent: Some("330105"),
+    },
+    DemoUnit {
+        code: "330122",
+        name: "桐庐县",
+        parent: Some("3301"),
+    },
+    DemoUnit {
+        code: "330122-01",
+        name: "桐庐县委组织部",
+        parent: Some("330122"),
+    },
+    DemoUnit {
+        code: "330122-02",
+        name: "桐庐县农业农村局",
+        parent: Some("330122"),
+    },
+    DemoUnit {
+        code: "3301-01",
+        name: "市发展和改革委员会",
+        parent: Some("3301"),
+    },
 ];
 
 const DEMO_CANDIDATES: &[(&str, &str, &str, &str)] = &[
@@ -62,21 +106,64 @@ pub async fn load_demo(state: &AppState) -> Result<bool, AppError> {
     let mut units: Vec<(&str, UnitId, String)> = Vec::new();
     for u in DEMO_UNITS {
         let id = UnitId(Uuid::new_v4());
-        let parent = u.parent.and_then(|p| units.iter().find(|(c, _, _)| *c == p));
+        let parent = u
+            .parent
+            .and_then(|p| units.iter().find(|(c, _, _)| *c == p));
         let path = domain::unit_path(parent.map(|(_, _, p)| p.as_str()), id);
-        repo::insert_unit(&mut tx, id, u.code, u.name, parent.map(|(_, i, _)| *i), &path, now).await?;
+        repo::insert_unit(
+            &mut tx,
+            id,
+            u.code,
+            u.name,
+            parent.map(|(_, i, _)| *i),
+            &path,
+            now,
+        )
+        .await?;
         units.push((u.code, id, path));
     }
-    let unit = |code: &str| units.iter().find(|(c, _, _)| *c == code).map(|(_, id, _)| *id).expect("demo unit exists");
-    let staff: [(&str, &str, &str, Roles); 2] = [
-        ("admin", "系统管理员", "3301", Roles { admin: true, ..Default::default() }),
-        ("organizer", "上城区组织员", "330102", Roles { organizer: true, ..Default::default() }),
-    ];
-    let people = staff.iter().map(|(l, n, u, r)| (*l, *n, *u, *r, None)).chain(
-        DEMO_CANDIDATES
+    let unit = |code: &str| {
+        units
             .iter()
-            .map(|(l, n, u, rank)| (*l, *n, *u, Roles { candidate: true, ..Default::default() }, Some(*rank))),
-    );
+            .find(|(c, _, _)| *c == code)
+            .map(|(_, id, _)| *id)
+            .expect("demo unit exists")
+    };
+    let staff: [(&str, &str, &str, Roles); 2] = [
+        (
+            "admin",
+            "系统管理员",
+            "3301",
+            Roles {
+                admin: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "organizer",
+            "上城区组织员",
+            "330102",
+            Roles {
+                organizer: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    let people = staff
+        .iter()
+        .map(|(l, n, u, r)| (*l, *n, *u, *r, None))
+        .chain(DEMO_CANDIDATES.iter().map(|(l, n, u, rank)| {
+            (
+                *l,
+                *n,
+                *u,
+                Roles {
+                    candidate: true,
+                    ..Default::default()
+                },
+                Some(*rank),
+            )
+        }));
     for (login, name, unit_code, roles, rank) in people {
         repo::insert_user(
             &mut tx,
@@ -118,8 +205,10 @@ pub async fn create_admin(
     password: &str,
     root: Option<(&str, &str)>,
 ) -> Result<(), BootstrapError> {
-    let login = domain::normalize_login(login).map_err(|m| BootstrapError::Invalid(m.text(app::i18n::Lang::En).into()))?;
-    domain::check_password(password).map_err(|m| BootstrapError::Invalid(m.text(app::i18n::Lang::En).into()))?;
+    let login = domain::normalize_login(login)
+        .map_err(|m| BootstrapError::Invalid(m.text(app::i18n::Lang::En).into()))?;
+    domain::check_password(password)
+        .map_err(|m| BootstrapError::Invalid(m.text(app::i18n::Lang::En).into()))?;
     let name = domain::required_text(display_name, domain::NAME_MAX_CHARS)
         .map_err(|m| BootstrapError::Invalid(m.text(app::i18n::Lang::En).into()))?;
     let hash = state.hasher.hash(password.to_owned()).await;
@@ -133,7 +222,9 @@ pub async fn create_admin(
             })?;
             let id = UnitId(Uuid::new_v4());
             let path = domain::unit_path(None, id);
-            repo::insert_unit(&mut tx, id, code, unit_name, None, &path, now).await.map_err(AppError::from)?;
+            repo::insert_unit(&mut tx, id, code, unit_name, None, &path, now)
+                .await
+                .map_err(AppError::from)?;
             id
         }
     };
@@ -145,7 +236,10 @@ pub async fn create_admin(
             display_name: &name,
             unit_id: root_id,
             scope_unit_id: None,
-            roles: Roles { admin: true, ..Default::default() },
+            roles: Roles {
+                admin: true,
+                ..Default::default()
+            },
             rank_tag: None,
             password_hash: &hash,
             must_change_password: false,

@@ -33,7 +33,11 @@ fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn roles_from(admin: Option<String>, organizer: Option<String>, candidate: Option<String>) -> Roles {
+fn roles_from(
+    admin: Option<String>,
+    organizer: Option<String>,
+    candidate: Option<String>,
+) -> Roles {
     Roles {
         admin: admin.is_some(),
         organizer: organizer.is_some(),
@@ -150,9 +154,22 @@ pub async fn create_user(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    let roles = roles_from(role_admin, role_organizer, role_candidate);
-    let fields = service::UserFields::parse(&display_name, &unit_id, &scope_unit_id, roles, &rank_tag)?;
-    let id = service::create_user(&cx.state, a, &cx.info.client_addr, &login, fields, initial_password).await?;
+    let input = service::UserInput {
+        display_name,
+        unit_id,
+        scope_unit_id,
+        roles: roles_from(role_admin, role_organizer, role_candidate),
+        rank_tag,
+    };
+    let id = service::create_user(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        &login,
+        input,
+        initial_password,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
     Ok(())
 }
@@ -171,9 +188,14 @@ pub async fn update_user(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    let roles = roles_from(role_admin, role_organizer, role_candidate);
-    let fields = service::UserFields::parse(&display_name, &unit_id, &scope_unit_id, roles, &rank_tag)?;
-    service::update_user(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, fields).await
+    let input = service::UserInput {
+        display_name,
+        unit_id,
+        scope_unit_id,
+        roles: roles_from(role_admin, role_organizer, role_candidate),
+        rank_tag,
+    };
+    service::update_user(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, input).await
 }
 
 #[server(endpoint = "users/active")]
@@ -187,7 +209,14 @@ pub async fn set_user_active(id: String, active: bool) -> Result<(), AppError> {
 pub async fn reset_password(id: String, new_password: String) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    service::reset_password(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, new_password).await
+    service::reset_password(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        parse_id(&id)?,
+        new_password,
+    )
+    .await
 }
 
 #[server(endpoint = "users/end-sessions")]
@@ -216,14 +245,31 @@ pub async fn create_unit(code: String, name: String, parent_id: String) -> Resul
 }
 
 #[server(endpoint = "units/update")]
-pub async fn update_unit(id: String, code: String, name: String, parent_id: String) -> Result<(), AppError> {
+pub async fn update_unit(
+    id: String,
+    code: String,
+    name: String,
+    parent_id: String,
+) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
     let parent = match parent_id.trim() {
         "" => None,
-        p => Some(p.parse().map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrBadRequest))?),
+        p => Some(
+            p.parse()
+                .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrBadRequest))?,
+        ),
     };
-    service::update_unit(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, &code, &name, parent).await
+    service::update_unit(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        parse_id(&id)?,
+        &code,
+        &name,
+        parent,
+    )
+    .await
 }
 
 #[server(endpoint = "units/delete")]

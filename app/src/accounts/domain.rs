@@ -260,7 +260,10 @@ mod tests {
     #[test]
     fn passwords_outside_the_length_bounds_are_refused() {
         assert_eq!(check_password("Ab3$xyz"), Err(Msg::ErrPasswordTooShort));
-        assert_eq!(check_password(&"a1".repeat(65)), Err(Msg::ErrPasswordTooLong));
+        assert_eq!(
+            check_password(&"a1".repeat(65)),
+            Err(Msg::ErrPasswordTooLong)
+        );
         assert!(check_password("河清海晏-2026").is_ok());
     }
 

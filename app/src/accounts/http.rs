@@ -81,8 +81,14 @@ pub async fn template_xlsx(Extension(info): Extension<RequestInfo>) -> Response 
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"examhall-users.xlsx\""),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"examhall-users.xlsx\"",
+            ),
         ],
         crate::accounts::import::template_xlsx(),
     )
@@ -97,7 +103,10 @@ pub async fn template_csv(Extension(info): Extension<RequestInfo>) -> Response {
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"examhall-users.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"examhall-users.csv\"",
+            ),
         ],
         crate::accounts::import::template_csv(),
     )

@@ -278,10 +278,7 @@ fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, Msg> {
 /// Comma unless the first line is plainly split by tabs ("Unicode text") or semicolons
 /// (Excel in locales whose decimal mark is a comma).
 fn sniff_delimiter(text: &str) -> u8 {
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let count = |c: char| first.matches(c).count();
     let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
     if tabs > commas && tabs >= semis {
@@ -359,8 +356,11 @@ fn check_zip(bytes: &[u8], limits: &ZipLimits) -> Result<(), Msg> {
     let mut remaining = limits.max_unzipped;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| Msg::ErrFileUnreadable)?;
-        let inflated = io::copy(&mut entry.take(remaining.saturating_add(1)), &mut io::sink())
-            .map_err(|_| Msg::ErrFileUnreadable)?;
+        let inflated = io::copy(
+            &mut entry.take(remaining.saturating_add(1)),
+            &mut io::sink(),
+        )
+        .map_err(|_| Msg::ErrFileUnreadable)?;
         if inflated > remaining {
             return Err(Msg::ErrFileTooLarge);
         }
@@ -382,7 +382,9 @@ fn read_workbook(bytes: &[u8]) -> Result<Rows, Msg> {
     let mut rows = Rows::default();
     while let Some(cell) = cells.next_cell().map_err(|_| Msg::ErrFileUnreadable)? {
         let (row, col) = cell.get_position();
-        let Ok(col) = usize::try_from(col) else { continue };
+        let Ok(col) = usize::try_from(col) else {
+            continue;
+        };
         if col >= MAX_COLUMNS {
             continue;
         }
@@ -465,8 +467,8 @@ impl Columns {
 
 fn field_of(header: &str) -> Option<Field> {
     Some(match header_key(header).as_str() {
-        "登录名" | "登录账号" | "账号" | "帐号" | "用户名" | "login" | "login name" | "loginname"
-        | "username" | "user name" | "account" => Field::Login,
+        "登录名" | "登录账号" | "账号" | "帐号" | "用户名" | "login" | "login name"
+        | "loginname" | "username" | "user name" | "account" => Field::Login,
         "姓名" | "名字" | "name" | "display name" | "displayname" | "full name" => Field::Name,
         "单位代码" | "单位编码" | "unit code" | "unitcode" => Field::Unit,
         "角色" | "role" | "roles" => Field::Roles,
@@ -796,7 +798,10 @@ mod tests {
     fn utf8_csv_is_read_with_trimmed_cells() {
         let t = csv(&format!("{HEADER} ZhangSan , 张三 ,110101,考生,科员\n")).unwrap();
         assert_eq!(t.headers, TEMPLATE_HEADERS);
-        assert_eq!(t.rows, vec![vec!["ZhangSan", "张三", "110101", "考生", "科员"]]);
+        assert_eq!(
+            t.rows,
+            vec![vec!["ZhangSan", "张三", "110101", "考生", "科员"]]
+        );
         assert_eq!(t.row_numbers, vec![2]);
         let (good, errors) = check(&t, &[]);
         assert!(errors.is_empty());
@@ -853,7 +858,10 @@ mod tests {
 
     #[test]
     fn decorated_headers_and_a_title_row_above_them_are_accepted() {
-        let t = csv("用户导入表,,,\n登录名*,姓名*,单位代码（必填）,角色(可多选)\nzs,张三,110101,考生\n").unwrap();
+        let t = csv(
+            "用户导入表,,,\n登录名*,姓名*,单位代码（必填）,角色(可多选)\nzs,张三,110101,考生\n",
+        )
+        .unwrap();
         assert_eq!(t.headers[0], "登录名*");
         let (good, errors) = check(&t, &[]);
         assert!(errors.is_empty());
@@ -863,12 +871,18 @@ mod tests {
 
     #[test]
     fn a_missing_required_header_is_refused() {
-        assert_eq!(csv("登录名,姓名,单位代码,职级类别\nzs,张三,110101,科员\n"), Err(Msg::ErrFileNoHeader));
+        assert_eq!(
+            csv("登录名,姓名,单位代码,职级类别\nzs,张三,110101,科员\n"),
+            Err(Msg::ErrFileNoHeader)
+        );
         let hand_built = Table::new(
             vec!["login".into(), "name".into()],
             vec![vec!["zs".into(), "张三".into()]],
         );
-        assert_eq!(validate(&hand_built, &units(), &[], SCOPE), Err(Msg::ErrFileNoHeader));
+        assert_eq!(
+            validate(&hand_built, &units(), &[], SCOPE),
+            Err(Msg::ErrFileNoHeader)
+        );
     }
 
     #[test]
@@ -876,8 +890,14 @@ mod tests {
         assert_eq!(read_table("users.csv", b""), Err(Msg::ErrFileEmpty));
         assert_eq!(csv(HEADER), Err(Msg::ErrFileEmpty));
         assert_eq!(csv(&format!("{HEADER}\n , ,,\n\n")), Err(Msg::ErrFileEmpty));
-        let blank_only = Table::new(TEMPLATE_HEADERS.map(String::from).to_vec(), vec![vec![" ".into()]]);
-        assert_eq!(validate(&blank_only, &units(), &[], SCOPE), Err(Msg::ErrFileEmpty));
+        let blank_only = Table::new(
+            TEMPLATE_HEADERS.map(String::from).to_vec(),
+            vec![vec![" ".into()]],
+        );
+        assert_eq!(
+            validate(&blank_only, &units(), &[], SCOPE),
+            Err(Msg::ErrFileEmpty)
+        );
     }
 
     #[test]
@@ -887,7 +907,10 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(t.row_numbers, vec![4, 6, 7]);
-        let lf = csv(&format!("{HEADER}\n\na1,甲,110101,考生\n,\n\rb1,乙,110101,考生")).unwrap();
+        let lf = csv(&format!(
+            "{HEADER}\n\na1,甲,110101,考生\n,\n\rb1,乙,110101,考生"
+        ))
+        .unwrap();
         assert_eq!(lf.row_numbers, vec![4, 7]);
         let (good, errors) = check(&t, &[]);
         assert_eq!(good.len(), 1);
@@ -963,7 +986,10 @@ mod tests {
 
     #[test]
     fn unit_codes_match_exactly_then_case_insensitively_and_respect_scope() {
-        let t = csv(&format!("{HEADER}a1,甲,bj01,考生\na2,乙,110102,考生\na3,丙,990000,考生\n")).unwrap();
+        let t = csv(&format!(
+            "{HEADER}a1,甲,bj01,考生\na2,乙,110102,考生\na3,丙,990000,考生\n"
+        ))
+        .unwrap();
         let (good, errors) = check(&t, &[]);
         assert_eq!(good[0].unit_code, "BJ01");
         assert_eq!(good[1].unit_code, "110102");
@@ -986,11 +1012,21 @@ mod tests {
         let existing: Vec<String> = (0..10_000).map(|i| format!("Old{i}")).collect();
         let rows: Vec<Vec<String>> = (0..10_000)
             .map(|i| {
-                let login = if i % 100 == 0 { format!("old{i}") } else { format!("new{i}") };
+                let login = if i % 100 == 0 {
+                    format!("old{i}")
+                } else {
+                    format!("new{i}")
+                };
                 vec![login, "某人".into(), "110101".into(), "考生".into()]
             })
             .collect();
-        let table = Table::new(TEMPLATE_HEADERS[..4].iter().map(|h| h.to_string()).collect(), rows);
+        let table = Table::new(
+            TEMPLATE_HEADERS[..4]
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+            rows,
+        );
         let started = std::time::Instant::now();
         let (good, errors) = validate(&table, &units(), &existing, SCOPE).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
@@ -1034,7 +1070,10 @@ mod tests {
             s.write_boolean(3, 4, true).unwrap();
         });
         let t = read_table("users.xlsx", &bytes).unwrap();
-        assert_eq!(t.rows[0], vec!["ZhangSan", "张三", "110101", "考生,组织者", "1.5"]);
+        assert_eq!(
+            t.rows[0],
+            vec!["ZhangSan", "张三", "110101", "考生,组织者", "1.5"]
+        );
         assert_eq!(t.rows[1][4], "TRUE");
         assert_eq!(t.row_numbers, vec![2, 4]);
         let (good, errors) = check(&t, &[]);
@@ -1075,7 +1114,10 @@ mod tests {
     fn truncated_xlsx_is_unreadable() {
         let bytes = template_xlsx();
         for cut in [bytes.len() / 2, bytes.len() - 10, 30] {
-            assert_eq!(read_table("users.xlsx", &bytes[..cut]), Err(Msg::ErrFileUnreadable));
+            assert_eq!(
+                read_table("users.xlsx", &bytes[..cut]),
+                Err(Msg::ErrFileUnreadable)
+            );
         }
     }
 
@@ -1086,7 +1128,10 @@ mod tests {
         for b in &mut bytes[60..80] {
             *b ^= 0x55;
         }
-        assert_eq!(read_table("users.xlsx", &bytes), Err(Msg::ErrFileUnreadable));
+        assert_eq!(
+            read_table("users.xlsx", &bytes),
+            Err(Msg::ErrFileUnreadable)
+        );
     }
 
     #[test]
@@ -1106,7 +1151,10 @@ mod tests {
             sheet(r#"<c r="A99999999999999999999" t="inlineStr"><is><t>x</t></is></c>"#),
         ];
         let bytes = rezip(&base, &[("xl/worksheets/sheet1.xml", &hostile[0])]);
-        assert_eq!(read_table("users.xlsx", &bytes), Err(Msg::ErrFileUnreadable));
+        assert_eq!(
+            read_table("users.xlsx", &bytes),
+            Err(Msg::ErrFileUnreadable)
+        );
         // Debug builds panic on the overflow; release builds wrap and read nonsense.
         // Either way the answer is an error, not a crash.
         let bytes = rezip(&base, &[("xl/worksheets/sheet1.xml", &hostile[1])]);
@@ -1131,13 +1179,23 @@ mod tests {
             })
             .chain([0])
             .collect();
-        for name in ["random.bin", "random.xlsx", "random.csv", "random", "random.pdf"] {
+        for name in [
+            "random.bin",
+            "random.xlsx",
+            "random.csv",
+            "random",
+            "random.pdf",
+        ] {
             assert_eq!(read_table(name, &random), Err(Msg::ErrFileFormat), "{name}");
         }
-        assert_eq!(read_table("users.xlsx", b"\x00\x01 hello"), Err(Msg::ErrFileFormat));
+        assert_eq!(
+            read_table("users.xlsx", b"\x00\x01 hello"),
+            Err(Msg::ErrFileFormat)
+        );
 
         let mut docx = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        docx.start_file("word/document.xml", SimpleFileOptions::default()).unwrap();
+        docx.start_file("word/document.xml", SimpleFileOptions::default())
+            .unwrap();
         docx.write_all(b"<w:document/>").unwrap();
         let docx = docx.finish().unwrap().into_inner();
         assert_eq!(read_table("users.xlsx", &docx), Err(Msg::ErrFileFormat));
@@ -1146,7 +1204,8 @@ mod tests {
     #[test]
     fn a_zip_bomb_is_refused_before_it_is_inflated() {
         let mut bomb = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        bomb.start_file("xl/workbook.xml", SimpleFileOptions::default()).unwrap();
+        bomb.start_file("xl/workbook.xml", SimpleFileOptions::default())
+            .unwrap();
         let zeros = vec![0u8; 1 << 20];
         for _ in 0..200 {
             bomb.write_all(&zeros).unwrap();
@@ -1159,7 +1218,8 @@ mod tests {
     #[test]
     fn a_zip_entry_that_understates_its_size_is_caught_while_inflating() {
         let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        z.start_file("xl/workbook.xml", SimpleFileOptions::default()).unwrap();
+        z.start_file("xl/workbook.xml", SimpleFileOptions::default())
+            .unwrap();
         z.write_all(&vec![0u8; 64 * 1024]).unwrap();
         let mut bytes = z.finish().unwrap().into_inner();
         // Claim 100 bytes in both the local and the central header.
@@ -1178,7 +1238,8 @@ mod tests {
     fn a_zip_with_too_many_entries_is_refused() {
         let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for i in 0..=MAX_ZIP_ENTRIES {
-            z.start_file(format!("f{i}"), SimpleFileOptions::default()).unwrap();
+            z.start_file(format!("f{i}"), SimpleFileOptions::default())
+                .unwrap();
         }
         let bytes = z.finish().unwrap().into_inner();
         assert_eq!(read_table("many.xlsx", &bytes), Err(Msg::ErrFileTooLarge));
@@ -1193,7 +1254,13 @@ mod tests {
         let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(&bytes[..])).unwrap();
         assert_eq!(wb.sheet_names(), vec!["用户", "示例"]);
         let users = wb.worksheet_range("用户").unwrap();
-        let headers: Vec<String> = users.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let headers: Vec<String> = users
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
         assert_eq!(headers, TEMPLATE_HEADERS);
 
         // The example sheet, moved first, reads and validates cleanly: its note row sits

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -65,7 +67,11 @@ impl Hasher {
     }
 
     pub async fn hash(&self, password: String) -> String {
-        let _permit = self.permits.acquire().await.expect("semaphore is never closed");
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
         let cost = self.cost;
         tokio::task::spawn_blocking(move || hash_now(cost, &password))
             .await
@@ -74,7 +80,11 @@ impl Hasher {
 
     /// Verifies against `phc`, or against a dummy hash when `phc` is `None`.
     pub async fn verify(&self, password: String, phc: Option<String>) -> Verified {
-        let _permit = self.permits.acquire().await.expect("semaphore is never closed");
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
         let cost = self.cost;
         let (known, phc) = match phc {
             Some(p) => (true, p),
@@ -114,7 +124,9 @@ fn needs_rehash(parsed: &PasswordHash<'_>, cost: HashCost) -> bool {
     }
     match Params::try_from(parsed) {
         Ok(p) => {
-            p.m_cost() < cost.memory_kib || p.t_cost() < cost.iterations || p.p_cost() < cost.parallelism
+            p.m_cost() < cost.memory_kib
+                || p.t_cost() < cost.iterations
+                || p.p_cost() < cost.parallelism
         }
         Err(_) => true,
     }
@@ -150,7 +162,10 @@ mod tests {
         let salt = SaltString::generate(&mut OsRng);
         let weak_params = Params::new(8192, 1, 1, None).unwrap();
         let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, weak_params);
-        let phc = weak.hash_password(b"some password", &salt).unwrap().to_string();
+        let phc = weak
+            .hash_password(b"some password", &salt)
+            .unwrap()
+            .to_string();
         let h = Hasher::new(HashCost::MINIMUM, 1);
         assert_eq!(
             h.verify("some password".into(), Some(phc)).await,

@@ -225,10 +225,12 @@ pub async fn count_unit_members(ex: &mut impl Exec, id: UnitId) -> R<i64> {
 }
 
 pub async fn count_unit_children(ex: &mut impl Exec, id: UnitId) -> R<i64> {
-    sql!(ex, |c| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM units WHERE parent_id = $1")
-        .bind(id)
-        .fetch_one(&mut *c)
-        .await)
+    sql!(ex, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM units WHERE parent_id = $1"
+    )
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await)
 }
 
 pub async fn delete_unit(ex: &mut impl Exec, id: UnitId) -> R<u64> {
@@ -293,10 +295,12 @@ pub async fn credentials(ex: &mut impl Exec, login: &str) -> R<Option<Credential
 }
 
 pub async fn password_hash(ex: &mut impl Exec, id: UserId) -> R<Option<String>> {
-    sql!(ex, |c| sqlx::query_scalar::<_, String>("SELECT password_hash FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await)
+    sql!(ex, |c| sqlx::query_scalar::<_, String>(
+        "SELECT password_hash FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -329,13 +333,15 @@ pub async fn update_user(
 }
 
 pub async fn set_active(ex: &mut impl Exec, id: UserId, active: bool, now: Timestamp) -> R<u64> {
-    sql!(ex, |c| sqlx::query("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(active)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "UPDATE users SET active = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(active)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 pub async fn set_password(
@@ -359,12 +365,14 @@ pub async fn set_password(
 }
 
 pub async fn set_lang(ex: &mut impl Exec, id: UserId, lang: &str) -> R<u64> {
-    sql!(ex, |c| sqlx::query("UPDATE users SET lang = $2 WHERE id = $1")
-        .bind(id)
-        .bind(lang)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "UPDATE users SET lang = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(lang)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 /// One page of users in the subtree at `scope_path` matching `q`, and the total count.
@@ -393,9 +401,8 @@ pub async fn list_users(
          AND ($3 IS NULL OR u.unit_id = $3) \
          AND ($4 IS NULL OR u.is_admin = $4) AND ($5 IS NULL OR u.is_organizer = $5) \
          AND ($6 IS NULL OR u.is_candidate = $6) AND ($7 IS NULL OR u.active = $7)";
-    let count_q = format!(
-        "SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id {filter}"
-    );
+    let count_q =
+        format!("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id {filter}");
     let page_q = format!("SELECT {USER_COLUMNS} {filter} ORDER BY u.login LIMIT $8 OFFSET $9");
     let total = sql!(ex, |c| sqlx::query_scalar::<_, i64>(&count_q)
         .bind(&scope)
@@ -436,9 +443,11 @@ pub async fn count_users(ex: &mut impl Exec, scope_path: &str) -> R<i64> {
 }
 
 pub async fn all_logins(ex: &mut impl Exec) -> R<Vec<String>> {
-    sql!(ex, |c| sqlx::query_scalar::<_, String>("SELECT login FROM users")
-        .fetch_all(&mut *c)
-        .await)
+    sql!(ex, |c| sqlx::query_scalar::<_, String>(
+        "SELECT login FROM users"
+    )
+    .fetch_all(&mut *c)
+    .await)
 }
 
 // ---- sessions ----
@@ -475,40 +484,56 @@ pub async fn get_session(ex: &mut impl Exec, token_hash: &str) -> R<Option<Sessi
 }
 
 pub async fn touch_session(ex: &mut impl Exec, token_hash: &str, now: Timestamp) -> R<()> {
-    sql!(ex, |c| sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
-        .bind(token_hash)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))
+    sql!(ex, |c| sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))
 }
 
 pub async fn delete_session(ex: &mut impl Exec, token_hash: &str) -> R<u64> {
-    sql!(ex, |c| sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 pub async fn delete_user_sessions(ex: &mut impl Exec, user_id: UserId) -> R<u64> {
-    sql!(ex, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
-pub async fn delete_stale_sessions(ex: &mut impl Exec, now: Timestamp, idle_cutoff: Timestamp) -> R<u64> {
-    sql!(ex, |c| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-        .bind(now)
-        .bind(idle_cutoff)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+pub async fn delete_stale_sessions(
+    ex: &mut impl Exec,
+    now: Timestamp,
+    idle_cutoff: Timestamp,
+) -> R<u64> {
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2"
+    )
+    .bind(now)
+    .bind(idle_cutoff)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
-pub async fn count_live_sessions(ex: &mut impl Exec, now: Timestamp, idle_cutoff: Timestamp) -> R<i64> {
+pub async fn count_live_sessions(
+    ex: &mut impl Exec,
+    now: Timestamp,
+    idle_cutoff: Timestamp,
+) -> R<i64> {
     sql!(ex, |c| sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM sessions WHERE expires_at > $1 AND last_seen_at > $2"
     )
@@ -528,12 +553,15 @@ struct ThrottleRow {
 }
 
 pub async fn get_throttle(ex: &mut impl Exec, key: &str) -> R<Option<ThrottleState>> {
-    let row = sql!(ex, |c| sqlx::query_as::<_, ThrottleRow>(
+    let row =
+        sql!(ex, |c| {
+            sqlx::query_as::<_, ThrottleRow>(
         "SELECT failures, window_start, blocked_until FROM login_throttle WHERE throttle_key = $1"
     )
     .bind(key)
     .fetch_optional(&mut *c)
-    .await)?;
+    .await
+        })?;
     Ok(row.map(|r| ThrottleState {
         failures: r.failures,
         window_start: r.window_start,
@@ -558,11 +586,13 @@ pub async fn put_throttle(ex: &mut impl Exec, key: &str, s: &ThrottleState) -> R
 }
 
 pub async fn clear_throttle(ex: &mut impl Exec, key: &str) -> R<()> {
-    sql!(ex, |c| sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
-        .bind(key)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM login_throttle WHERE throttle_key = $1"
+    )
+    .bind(key)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))
 }
 
 // ---- pending imports ----

@@ -173,7 +173,10 @@ pub async fn login(
     };
     let verdict = state
         .hasher
-        .verify(password.clone(), creds.as_ref().map(|c| c.password_hash.clone()))
+        .verify(
+            password.clone(),
+            creds.as_ref().map(|c| c.password_hash.clone()),
+        )
         .await;
     let now = state.clock.now();
     let ok_user = match (&creds, &verdict) {
@@ -240,7 +243,15 @@ pub async fn logout(state: &AppState, a: &Authed, addr: &str) -> Result<(), AppE
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     repo::delete_session(&mut tx, &a.token_hash).await?;
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::Logout, &a.user.login, "").await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::Logout,
+        &a.user.login,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -266,8 +277,14 @@ pub async fn change_password(
         let mut c = state.db.read().await?;
         repo::password_hash(&mut c, a.user.id).await?
     };
-    if !matches!(state.hasher.verify(current, stored).await, Verified::Ok { .. }) {
-        return Err(AppError::invalid("current_password", Msg::ErrWrongCurrentPassword));
+    if !matches!(
+        state.hasher.verify(current, stored).await,
+        Verified::Ok { .. }
+    ) {
+        return Err(AppError::invalid(
+            "current_password",
+            Msg::ErrWrongCurrentPassword,
+        ));
     }
     let hash = state.hasher.hash(new).await;
     let now = state.clock.now();
@@ -285,7 +302,15 @@ pub async fn change_password(
     )
     .await?;
     let actor = Actor::of(a, addr);
-    record(&mut tx, now, actor, AuditAction::PasswordChanged, &a.user.login, "").await?;
+    record(
+        &mut tx,
+        now,
+        actor,
+        AuditAction::PasswordChanged,
+        &a.user.login,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -316,7 +341,11 @@ pub async fn list_units(state: &AppState, a: &Authed) -> Result<Vec<UnitView>, A
         .collect())
 }
 
-async fn unit_in_scope(ex: &mut impl Exec, a: &Authed, id: UnitId) -> Result<repo::UnitRow, AppError> {
+async fn unit_in_scope(
+    ex: &mut impl Exec,
+    a: &Authed,
+    id: UnitId,
+) -> Result<repo::UnitRow, AppError> {
     let unit = repo::get_unit(ex, id).await?.ok_or(AppError::NotFound)?;
     if a.covers(&unit.path) {
         Ok(unit)
@@ -340,18 +369,28 @@ pub async fn create_unit(
     name: &str,
     parent: UnitId,
 ) -> Result<UnitId, AppError> {
-    let code = domain::required_text(code, CODE_MAX_CHARS).map_err(|m| AppError::invalid("code", m))?;
-    let name = domain::required_text(name, NAME_MAX_CHARS).map_err(|m| AppError::invalid("name", m))?;
     let now = state.clock.now();
     let id = UnitId(Uuid::new_v4());
     let mut tx = state.db.begin().await?;
     let parent = unit_in_scope(&mut tx, a, parent).await?;
+    let code =
+        domain::required_text(code, CODE_MAX_CHARS).map_err(|m| AppError::invalid("code", m))?;
+    let name =
+        domain::required_text(name, NAME_MAX_CHARS).map_err(|m| AppError::invalid("name", m))?;
     let path = domain::unit_path(Some(&parent.path), id);
     repo::insert_unit(&mut tx, id, &code, &name, Some(parent.id), &path, now)
         .await
         .map_err(|e| conflict_as(e, Msg::ErrDuplicateUnitCode))?;
     let detail = format!("{code} {name}");
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UnitCreated, &code, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UnitCreated,
+        &code,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -365,11 +404,13 @@ pub async fn update_unit(
     name: &str,
     parent: Option<UnitId>,
 ) -> Result<(), AppError> {
-    let code = domain::required_text(code, CODE_MAX_CHARS).map_err(|m| AppError::invalid("code", m))?;
-    let name = domain::required_text(name, NAME_MAX_CHARS).map_err(|m| AppError::invalid("name", m))?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let unit = unit_in_scope(&mut tx, a, id).await?;
+    let code =
+        domain::required_text(code, CODE_MAX_CHARS).map_err(|m| AppError::invalid("code", m))?;
+    let name =
+        domain::required_text(name, NAME_MAX_CHARS).map_err(|m| AppError::invalid("name", m))?;
     // The root stays the root; a non-root unit always keeps a parent inside the scope.
     let (parent_id, new_path) = match (unit.parent_id, parent) {
         (None, _) => (None, unit.path.clone()),
@@ -379,7 +420,10 @@ pub async fn update_unit(
             if domain::move_creates_cycle(&unit.path, &parent.path) {
                 return Err(AppError::invalid("parent_id", Msg::ErrUnitCycle));
             }
-            (Some(parent.id), domain::unit_path(Some(&parent.path), unit.id))
+            (
+                Some(parent.id),
+                domain::unit_path(Some(&parent.path), unit.id),
+            )
         }
     };
     if unit.id == a.scope.id && parent_id != unit.parent_id {
@@ -393,12 +437,25 @@ pub async fn update_unit(
         repo::rebase_descendants(&mut tx, &unit.path, &new_path).await?;
     }
     let detail = format!("{} {} → {} {}", unit.code, unit.name, code, name);
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UnitUpdated, &code, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UnitUpdated,
+        &code,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn delete_unit(state: &AppState, a: &Authed, addr: &str, id: UnitId) -> Result<(), AppError> {
+pub async fn delete_unit(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: UnitId,
+) -> Result<(), AppError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let unit = unit_in_scope(&mut tx, a, id).await?;
@@ -413,14 +470,26 @@ pub async fn delete_unit(state: &AppState, a: &Authed, addr: &str, id: UnitId) -
     }
     repo::delete_unit(&mut tx, id).await?;
     let detail = format!("{} {}", unit.code, unit.name);
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UnitDeleted, &unit.code, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UnitDeleted,
+        &unit.code,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 // ---- users ----
 
-pub async fn list_users(state: &AppState, a: &Authed, q: &UserQuery) -> Result<Page<UserSummary>, AppError> {
+pub async fn list_users(
+    state: &AppState,
+    a: &Authed,
+    q: &UserQuery,
+) -> Result<Page<UserSummary>, AppError> {
     let mut c = state.db.read().await?;
     let (rows, total) = repo::list_users(&mut c, &a.scope.path, q, PER_PAGE).await?;
     let total = total.max(0) as u64;
@@ -432,7 +501,11 @@ pub async fn list_users(state: &AppState, a: &Authed, q: &UserQuery) -> Result<P
     })
 }
 
-async fn user_in_scope(ex: &mut impl Exec, a: &Authed, id: UserId) -> Result<repo::UserRow, AppError> {
+async fn user_in_scope(
+    ex: &mut impl Exec,
+    a: &Authed,
+    id: UserId,
+) -> Result<repo::UserRow, AppError> {
     let user = repo::get_user(ex, id).await?.ok_or(AppError::NotFound)?;
     if a.covers(&user.unit_path) {
         Ok(user)
@@ -447,6 +520,16 @@ pub async fn get_user(state: &AppState, a: &Authed, id: UserId) -> Result<UserSu
     Ok(user_in_scope(&mut c, a, id).await?.summary())
 }
 
+/// The editable fields of a user as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct UserInput {
+    pub display_name: String,
+    pub unit_id: String,
+    pub scope_unit_id: String,
+    pub roles: Roles,
+    pub rank_tag: String,
+}
+
 /// The editable fields of a user, validated.
 #[derive(Debug, Clone)]
 pub struct UserFields {
@@ -457,36 +540,37 @@ pub struct UserFields {
     pub rank_tag: Option<String>,
 }
 
-impl UserFields {
-    pub fn parse(
-        display_name: &str,
-        unit_id: &str,
-        scope_unit_id: &str,
-        roles: Roles,
-        rank_tag: &str,
-    ) -> Result<UserFields, AppError> {
-        let display_name = domain::required_text(display_name, NAME_MAX_CHARS)
-            .map_err(|m| AppError::invalid("display_name", m))?;
-        let unit_id = unit_id
+impl UserInput {
+    /// Validates the input, checking first that every unit it names is in the caller's
+    /// scope: someone outside the scope learns nothing from validation messages.
+    async fn validate(self, ex: &mut impl Exec, a: &Authed) -> Result<UserFields, AppError> {
+        let unit_id = self
+            .unit_id
             .parse::<UnitId>()
             .map_err(|_| AppError::invalid("unit_id", Msg::ErrRequired))?;
-        let scope_unit_id = match scope_unit_id.trim() {
+        unit_in_scope(ex, a, unit_id).await?;
+        let scope_unit_id = match self.scope_unit_id.trim() {
             "" => None,
             s => Some(
                 s.parse::<UnitId>()
                     .map_err(|_| AppError::invalid("scope_unit_id", Msg::ErrBadRequest))?,
             ),
         };
-        if roles.is_empty() {
+        if let Some(s) = scope_unit_id {
+            unit_in_scope(ex, a, s).await?;
+        }
+        let display_name = domain::required_text(&self.display_name, NAME_MAX_CHARS)
+            .map_err(|m| AppError::invalid("display_name", m))?;
+        if self.roles.is_empty() {
             return Err(AppError::invalid("roles", Msg::ErrNoRole));
         }
-        let rank_tag = domain::optional_text(rank_tag, NAME_MAX_CHARS)
+        let rank_tag = domain::optional_text(&self.rank_tag, NAME_MAX_CHARS)
             .map_err(|m| AppError::invalid("rank_tag", m))?;
         Ok(UserFields {
             display_name,
             unit_id,
             scope_unit_id,
-            roles,
+            roles: self.roles,
             rank_tag,
         })
     }
@@ -497,19 +581,16 @@ pub async fn create_user(
     a: &Authed,
     addr: &str,
     login: &str,
-    fields: UserFields,
+    input: UserInput,
     initial_password: String,
 ) -> Result<UserId, AppError> {
+    let fields = {
+        let mut c = state.db.read().await?;
+        input.validate(&mut c, a).await?
+    };
     let login = domain::normalize_login(login).map_err(|m| AppError::invalid("login", m))?;
     domain::check_password(&initial_password)
         .map_err(|m| AppError::invalid("initial_password", m))?;
-    {
-        let mut c = state.db.read().await?;
-        unit_in_scope(&mut c, a, fields.unit_id).await?;
-        if let Some(s) = fields.scope_unit_id {
-            unit_in_scope(&mut c, a, s).await?;
-        }
-    }
     let hash = state.hasher.hash(initial_password).await;
     let now = state.clock.now();
     let id = UserId(Uuid::new_v4());
@@ -533,8 +614,20 @@ pub async fn create_user(
     )
     .await
     .map_err(|e| conflict_as(e, Msg::ErrDuplicateLogin))?;
-    let detail = format!("{} [{}]", fields.display_name, fields.roles.labels(Lang::En));
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UserCreated, &login, &detail).await?;
+    let detail = format!(
+        "{} [{}]",
+        fields.display_name,
+        fields.roles.labels(Lang::En)
+    );
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UserCreated,
+        &login,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -544,15 +637,12 @@ pub async fn update_user(
     a: &Authed,
     addr: &str,
     id: UserId,
-    fields: UserFields,
+    input: UserInput,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let user = user_in_scope(&mut tx, a, id).await?;
-    unit_in_scope(&mut tx, a, fields.unit_id).await?;
-    if let Some(s) = fields.scope_unit_id {
-        unit_in_scope(&mut tx, a, s).await?;
-    }
+    let fields = input.validate(&mut tx, a).await?;
     if id == a.user.id && a.has(Role::Admin) && !fields.roles.admin {
         return Err(AppError::invalid("roles", Msg::ErrCannotRemoveOwnAdmin));
     }
@@ -574,7 +664,15 @@ pub async fn update_user(
         fields.display_name,
         fields.roles.labels(Lang::En)
     );
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UserUpdated, &user.login, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UserUpdated,
+        &user.login,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -611,29 +709,50 @@ pub async fn reset_password(
     id: UserId,
     new_password: String,
 ) -> Result<(), AppError> {
-    domain::check_password(&new_password).map_err(|m| AppError::invalid("new_password", m))?;
     {
         let mut c = state.db.read().await?;
         user_in_scope(&mut c, a, id).await?;
     }
+    domain::check_password(&new_password).map_err(|m| AppError::invalid("new_password", m))?;
     let hash = state.hasher.hash(new_password).await;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let user = user_in_scope(&mut tx, a, id).await?;
     repo::set_password(&mut tx, id, &hash, true, now).await?;
     repo::delete_user_sessions(&mut tx, id).await?;
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::PasswordReset, &user.login, "").await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::PasswordReset,
+        &user.login,
+        "",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn end_sessions(state: &AppState, a: &Authed, addr: &str, id: UserId) -> Result<u64, AppError> {
+pub async fn end_sessions(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: UserId,
+) -> Result<u64, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let user = user_in_scope(&mut tx, a, id).await?;
     let n = repo::delete_user_sessions(&mut tx, id).await?;
     let detail = n.to_string();
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::SessionsEnded, &user.login, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::SessionsEnded,
+        &user.login,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -675,11 +794,14 @@ pub async fn preview_import(
 ) -> Result<ImportPreview, AppError> {
     domain::check_password(&initial_password)
         .map_err(|m| AppError::invalid("initial_password", m))?;
-    let table = super::import::read_table(file_name, bytes)
-        .map_err(|m| AppError::invalid("file", m))?;
+    let table =
+        super::import::read_table(file_name, bytes).map_err(|m| AppError::invalid("file", m))?;
     let (units, logins) = {
         let mut c = state.db.read().await?;
-        (repo::units_by_codes(&mut c).await?, repo::all_logins(&mut c).await?)
+        (
+            repo::units_by_codes(&mut c).await?,
+            repo::all_logins(&mut c).await?,
+        )
     };
     let (good, errors) = super::import::validate(&table, &units, &logins, &a.scope.path)
         .map_err(|m| AppError::invalid("file", m))?;
@@ -700,12 +822,25 @@ pub async fn preview_import(
     })?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    repo::insert_import(&mut tx, preview.id, a.user.id, now, &preview.file_name, &json, &hash).await?;
+    repo::insert_import(
+        &mut tx,
+        preview.id,
+        a.user.id,
+        now,
+        &preview.file_name,
+        &json,
+        &hash,
+    )
+    .await?;
     tx.commit().await?;
     Ok(preview)
 }
 
-async fn load_import(ex: &mut impl Exec, a: &Authed, id: Uuid) -> Result<(ImportPreview, String), AppError> {
+async fn load_import(
+    ex: &mut impl Exec,
+    a: &Authed,
+    id: Uuid,
+) -> Result<(ImportPreview, String), AppError> {
     let rec = repo::get_import(ex, id).await?.ok_or(AppError::NotFound)?;
     if rec.created_by != a.user.id {
         return Err(AppError::NotFound);
@@ -727,7 +862,12 @@ pub async fn get_import(state: &AppState, a: &Authed, id: Uuid) -> Result<Import
 /// Applies every good row of a previewed import in one transaction, or nothing. Rows are
 /// re-validated against the database as it is now: a login taken since the preview
 /// fails the whole commit with a conflict rather than half-applying it.
-pub async fn commit_import(state: &AppState, a: &Authed, addr: &str, id: Uuid) -> Result<u64, AppError> {
+pub async fn commit_import(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: Uuid,
+) -> Result<u64, AppError> {
     let now = state.clock.now();
     let mut tx: Tx = state.db.begin().await?;
     let (preview, hash) = load_import(&mut tx, a, id).await?;
@@ -767,7 +907,15 @@ pub async fn commit_import(state: &AppState, a: &Authed, addr: &str, id: Uuid) -
     }
     let n = preview.good.len() as u64;
     let detail = format!("{} ({n})", preview.file_name);
-    record(&mut tx, now, Actor::of(a, addr), AuditAction::UsersImported, &preview.file_name, &detail).await?;
+    record(
+        &mut tx,
+        now,
+        Actor::of(a, addr),
+        AuditAction::UsersImported,
+        &preview.file_name,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -8,7 +8,11 @@ use crate::error::AppError;
 use super::model::AuditEntry;
 
 #[server(endpoint = "audit/list")]
-pub async fn list_audit(action: String, actor: String, page: u32) -> Result<Page<AuditEntry>, AppError> {
+pub async fn list_audit(
+    action: String,
+    actor: String,
+    page: u32,
+) -> Result<Page<AuditEntry>, AppError> {
     use crate::accounts::model::Role;
     let cx = crate::server::ctx()?;
     let a = cx.require(Role::Admin)?;

@@ -8,7 +8,12 @@ use super::model::{AuditAction, AuditEntry};
 
 pub const PER_PAGE: u32 = 50;
 
-pub async fn list(state: &AppState, action: &str, actor: &str, page: u32) -> Result<Page<AuditEntry>, AppError> {
+pub async fn list(
+    state: &AppState,
+    action: &str,
+    actor: &str,
+    page: u32,
+) -> Result<Page<AuditEntry>, AppError> {
     let action = AuditAction::from_key(action.trim()).map(|a| a.key());
     let page = page.max(1);
     let offset = u64::from(page - 1) * u64::from(PER_PAGE);

@@ -18,7 +18,9 @@ pub fn AuditPage() -> impl IntoView {
             (
                 q.get("action").unwrap_or_default(),
                 q.get("actor").unwrap_or_default(),
-                q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1),
+                q.get("page")
+                    .and_then(|p| p.parse::<u32>().ok())
+                    .unwrap_or(1),
             )
         })
     });

@@ -71,7 +71,10 @@ pub enum Db {
     /// Reads go through a pool of `query_only` connections; every write goes through a
     /// single connection, so SQLite never sees two writers and read-then-write
     /// transactions cannot fail with "database is locked".
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 

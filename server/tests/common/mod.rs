@@ -22,7 +22,8 @@ pub enum Backend {
 pub const ADMIN_PASSWORD: &str = "Admin-pass-2026";
 
 fn pg_admin_url() -> String {
-    std::env::var("EXAMHALL_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("EXAMHALL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh database for one test. PostgreSQL databases are dropped by [`TestDb::drop_db`].
@@ -58,7 +59,12 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile_dir::TempDir::new();
                 let url = server::config::sqlite_url(&dir.0.join("examhall.sqlite3"));
-                Some(TestDb { url, backend, pg_name: None, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    backend,
+                    pg_name: None,
+                    _dir: Some(dir),
+                })
             }
             Backend::Postgres => {
                 let admin = pg_admin_url();
@@ -66,7 +72,9 @@ impl TestDb {
                     Ok(c) => c,
                     Err(e) => {
                         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-                            panic!("PostgreSQL is required under CI but not reachable at {admin}: {e}");
+                            panic!(
+                                "PostgreSQL is required under CI but not reachable at {admin}: {e}"
+                            );
                         }
                         eprintln!("\n*** SKIPPED: PostgreSQL not reachable at {admin} ({e}); PostgreSQL tests did not run ***\n");
                         return None;
@@ -77,8 +85,16 @@ impl TestDb {
                     .execute(&mut conn)
                     .await
                     .expect("create test database");
-                let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-                Some(TestDb { url: format!("{base}/{name}"), backend, pg_name: Some(name), _dir: None })
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .unwrap_or(admin.clone());
+                Some(TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    pg_name: Some(name),
+                    _dir: None,
+                })
             }
         }
     }
@@ -115,7 +131,9 @@ pub async fn start_server(url: &str, clock: ManualClock) -> TestServer {
     let state = server::build_state(&config, Arc::new(clock.clone()))
         .await
         .expect("server state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = server::router(state.clone());
@@ -126,7 +144,13 @@ pub async fn start_server(url: &str, clock: ManualClock) -> TestServer {
         .await
         .expect("serve");
     });
-    TestServer { addr, state, clock, shutdown: Some(tx), task: Some(task) }
+    TestServer {
+        addr,
+        state,
+        clock,
+        shutdown: Some(tx),
+        task: Some(task),
+    }
 }
 
 impl TestServer {
@@ -157,9 +181,15 @@ impl World {
     pub async fn new(backend: Backend) -> Option<World> {
         let db = TestDb::new(backend).await?;
         let server = start_server(&db.url, ManualClock::new(T0)).await;
-        server::seed::create_admin(&server.state, "admin", "管理员", ADMIN_PASSWORD, Some(("3301", "示例市")))
-            .await
-            .expect("first admin");
+        server::seed::create_admin(
+            &server.state,
+            "admin",
+            "管理员",
+            ADMIN_PASSWORD,
+            Some(("3301", "示例市")),
+        )
+        .await
+        .expect("first admin");
         Some(World { db, server })
     }
 
@@ -174,7 +204,9 @@ impl World {
 
     pub async fn admin(&self) -> Client {
         let mut c = self.client();
-        c.login("admin", ADMIN_PASSWORD).await.expect("admin signs in");
+        c.login("admin", ADMIN_PASSWORD)
+            .await
+            .expect("admin signs in");
         c
     }
 }
@@ -203,7 +235,12 @@ impl Client {
     }
 
     pub fn on(&self, addr: SocketAddr) -> Client {
-        Client { addr, http: self.http.clone(), session: self.session.clone(), lang: self.lang.clone() }
+        Client {
+            addr,
+            http: self.http.clone(),
+            session: self.session.clone(),
+            lang: self.lang.clone(),
+        }
     }
 
     fn cookie_header(&self) -> Option<String> {
@@ -220,7 +257,9 @@ impl Client {
     fn absorb_cookies(&mut self, res: &reqwest::Response) {
         for v in res.headers().get_all(reqwest::header::SET_COOKIE) {
             let Ok(v) = v.to_str() else { continue };
-            let Some((kv, _)) = v.split_once(';').or(Some((v, ""))) else { continue };
+            let Some((kv, _)) = v.split_once(';').or(Some((v, ""))) else {
+                continue;
+            };
             if let Some((k, val)) = kv.split_once('=') {
                 match k.trim() {
                     "examhall_session" => {
@@ -247,23 +286,36 @@ impl Client {
         res
     }
 
-    pub async fn call<T: serde::de::DeserializeOwned>(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Res<T> {
+    pub async fn call<T: serde::de::DeserializeOwned>(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Res<T> {
         let res = self.call_raw(endpoint, form).await;
         let status = res.status();
         let body = res.bytes().await.expect("body");
         if status.is_success() {
             Ok(serde_json::from_slice(&body).unwrap_or_else(|e| {
-                panic!("{endpoint}: undecodable success body ({e}): {}", String::from_utf8_lossy(&body))
+                panic!(
+                    "{endpoint}: undecodable success body ({e}): {}",
+                    String::from_utf8_lossy(&body)
+                )
             }))
         } else {
-            Err(serde_json::from_slice::<AppError>(&body).unwrap_or_else(|e| {
-                panic!("{endpoint}: status {status}, undecodable error ({e}): {}", String::from_utf8_lossy(&body))
-            }))
+            Err(
+                serde_json::from_slice::<AppError>(&body).unwrap_or_else(|e| {
+                    panic!(
+                        "{endpoint}: status {status}, undecodable error ({e}): {}",
+                        String::from_utf8_lossy(&body)
+                    )
+                }),
+            )
         }
     }
 
     pub async fn login(&mut self, login: &str, password: &str) -> Res<()> {
-        self.call("login", &[("login", login), ("password", password)]).await
+        self.call("login", &[("login", login), ("password", password)])
+            .await
     }
 
     pub async fn me(&mut self) -> app::accounts::model::Me {

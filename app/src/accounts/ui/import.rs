@@ -15,7 +15,9 @@ pub fn ImportPage() -> impl IntoView {
     let query = use_query_map();
     let lang = use_lang();
     let upload_error = move || {
-        query.with(|q| q.get("error")).and_then(|k| serde_json::from_str::<Msg>(&format!("\"{k}\"")).ok())
+        query
+            .with(|q| q.get("error"))
+            .and_then(|k| serde_json::from_str::<Msg>(&format!("\"{k}\"")).ok())
     };
     let busy = RwSignal::new(false);
     view! {
@@ -48,7 +50,10 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let commit = ServerAction::<CommitImport>::new();
-    let preview = Resource::new(move || (id(), commit.version().get()), |(id, _)| get_import(id));
+    let preview = Resource::new(
+        move || (id(), commit.version().get()),
+        |(id, _)| get_import(id),
+    );
     let lang = use_lang();
     view! {
         <main id="main" class="page">

@@ -4,11 +4,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::api::{
-    get_user, list_units, list_users, CreateUser, EndUserSessions, ResetPassword, SetUserActive, UpdateUser,
+    get_user, list_units, list_users, CreateUser, EndUserSessions, ResetPassword, SetUserActive,
+    UpdateUser,
 };
 use crate::accounts::model::{Role, StatusFilter, UnitId, UserQuery, UserSummary};
 use crate::i18n::Msg;
-use crate::ui::{action_error, action_ok, qs_encode, tr, use_lang, use_user, ErrorNotice, Pager, SuccessNotice};
+use crate::ui::{
+    action_error, action_ok, qs_encode, tr, use_lang, use_user, ErrorNotice, Pager, SuccessNotice,
+};
 
 use super::UnitSelect;
 

@@ -1,0 +1,380 @@
+//! What the HTTP layer guarantees: health and metrics, security headers, refusal of
+//! cross-site writes, plain-form (no JavaScript) posts, languages, imports and audit.
+
+mod common;
+
+use app::accounts::model::Page;
+use app::accounts::model::{ImportPreview, UnitView};
+use app::audit::model::AuditEntry;
+use app::error::AppError;
+use app::i18n::Msg;
+use common::{Backend, World, ADMIN_PASSWORD};
+
+both_backends!(
+    health_and_metrics_answer_and_count_requests,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut c = w.client();
+        let res = c.get("/healthz").await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().contains_key("x-request-id"));
+        let _ = c.get("/login").await;
+        let text = c.get("/metrics").await.text().await.unwrap();
+        assert!(
+            text.contains("# TYPE examhall_http_requests_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains("route=\"/healthz\",status=\"200\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "examhall_http_request_duration_seconds_bucket{method=\"GET\",route=\"/login\""
+            ),
+            "{text}"
+        );
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    pages_carry_a_nonce_csp_and_the_other_security_headers,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut c = w.client();
+        let res = c.get("/login").await;
+        assert_eq!(res.status(), 200);
+        let h = res.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+        let body = res.text().await.unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .expect("nonce in CSP");
+        assert!(
+            body.contains(&format!("nonce=\"{nonce}\"")),
+            "inline scripts carry the CSP nonce"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert_eq!(h["x-frame-options"], "DENY");
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    writes_from_another_origin_are_refused,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let c = w.client();
+        let res = c
+            .http
+            .post(w.server.url("/api/login"))
+            .header("origin", "http://evil.example")
+            .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        assert!(res.headers().get("set-cookie").is_none());
+        let res = c
+            .http
+            .post(w.server.url("/api/login"))
+            .header("origin", format!("http://{}", w.server.addr))
+            .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "same-origin writes pass");
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    plain_form_posts_redirect_and_carry_errors_back,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let c = w.client();
+        let referer = w.server.url("/login");
+        let bad = c
+            .http
+            .post(w.server.url("/api/login"))
+            .header("accept", "text/html")
+            .header("referer", &referer)
+            .form(&[("login", "admin"), ("password", "wrong-one")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 302);
+        let loc = bad.headers()["location"].to_str().unwrap().to_owned();
+        assert!(loc.starts_with(&referer) && loc.contains("__err="), "{loc}");
+        let page = c.http.get(&loc).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("登录名或密码错误"),
+            "the error is rendered without JavaScript"
+        );
+
+        let good = c
+            .http
+            .post(w.server.url("/api/login"))
+            .header("accept", "text/html")
+            .header("referer", &referer)
+            .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(good.status(), 302);
+        assert_eq!(good.headers()["location"], "/");
+        let cookie = good.headers()["set-cookie"].to_str().unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    the_interface_language_follows_the_browser_then_the_choice,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut c = w.client();
+        let zh = c.get("/login").await.text().await.unwrap();
+        assert!(zh.contains("<html lang=\"zh-CN\"") && zh.contains("登录名"));
+        let en = c
+            .http
+            .get(w.server.url("/login"))
+            .header("accept-language", "en-US,en;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(en.contains("Login name"), "Accept-Language picks English");
+
+        c.login("admin", ADMIN_PASSWORD).await.unwrap();
+        let _: () = c.call("lang", &[("lang", "en")]).await.unwrap();
+        let mut fresh = w.client();
+        fresh.login("admin", ADMIN_PASSWORD).await.unwrap();
+        assert_eq!(
+            fresh.me().await.lang,
+            app::i18n::Lang::En,
+            "the choice is remembered per user"
+        );
+        let err = c.call::<()>("lang", &[("lang", "fr")]).await.unwrap_err();
+        assert_eq!(
+            err,
+            AppError::Invalid {
+                field: Some("lang".into()),
+                msg: Msg::ErrBadRequest
+            }
+        );
+        w.finish().await;
+    }
+);
+
+async fn upload(
+    c: &common::Client,
+    name: &str,
+    bytes: Vec<u8>,
+    password: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        )
+        .text("initial_password", password.to_owned());
+    c.http
+        .post(format!("http://{}/admin/import/upload", c.addr))
+        .header(
+            "cookie",
+            format!("examhall_session={}", c.session.clone().unwrap()),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    an_import_previews_every_bad_row_then_commits_the_good_ones_once,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let csv = "登录名,姓名,单位代码,角色,职级类别\n\
+               zhou.yi,周一,3301,考生,县处级副职\n\
+               zhou.er,周二,NOPE,考生,\n\
+               zhou.san,周三,3301,校长,\n\
+               ,无名,3301,考生,\n\
+               admin,重名,3301,考生,\n\
+               zhou.si,周四,3301,\"考生,组织者\",\n";
+        // GBK, as Chinese Excel saves CSV.
+        let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+        let res = upload(&admin, "users.csv", gbk.into_owned(), "Batch-pass-2026").await;
+        assert_eq!(res.status(), 303, "{:?}", res.text().await);
+        let id = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/admin/import/")
+            .to_owned();
+        let preview: ImportPreview = admin.call("imports/get", &[("id", &id)]).await.unwrap();
+        let good: Vec<_> = preview.good.iter().map(|r| r.login.as_str()).collect();
+        assert_eq!(good, vec!["zhou.yi", "zhou.si"]);
+        let mut bad: Vec<_> = preview.errors.iter().map(|e| (e.row, e.reason)).collect();
+        bad.sort_by_key(|(r, _)| *r);
+        assert_eq!(
+            bad,
+            vec![
+                (3, Msg::RowUnknownUnit),
+                (4, Msg::RowInvalidRole),
+                (5, Msg::RowMissingField),
+                (6, Msg::RowDuplicateLogin)
+            ]
+        );
+
+        let n: u64 = admin.call("imports/commit", &[("id", &id)]).await.unwrap();
+        assert_eq!(n, 2);
+        let again = admin
+            .call::<u64>("imports/commit", &[("id", &id)])
+            .await
+            .unwrap_err();
+        assert_eq!(again, AppError::Conflict(Msg::ImportAlreadyCommitted));
+        let mut u = w.client();
+        u.login("zhou.si", "Batch-pass-2026").await.unwrap();
+        let me = u.me().await.user.unwrap();
+        assert!(me.must_change_password && me.roles.candidate && me.roles.organizer);
+
+        let res = upload(
+            &admin,
+            "users.xls",
+            b"\xD0\xCF\x11\xE0 not a workbook".to_vec(),
+            "Batch-pass-2026",
+        )
+        .await;
+        assert_eq!(
+            res.headers()["location"],
+            "/admin/import?error=ErrFileFormat"
+        );
+        let res = upload(&admin, "users.csv", csv.as_bytes().to_vec(), "123").await;
+        assert_eq!(
+            res.headers()["location"],
+            "/admin/import?error=ErrPasswordTooShort"
+        );
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    an_import_whose_login_was_taken_meanwhile_commits_nothing,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let csv = "登录名,姓名,单位代码,角色\nqian.yi,钱一,3301,考生\nqian.er,钱二,3301,考生\n";
+        let res = upload(&admin, "u.csv", csv.as_bytes().to_vec(), "Batch-pass-2026").await;
+        let id = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/admin/import/")
+            .to_owned();
+        let root = admin
+            .call::<Vec<UnitView>>("units/list", &[])
+            .await
+            .unwrap()[0]
+            .id
+            .to_string();
+        let _: () = admin
+            .call(
+                "users/create",
+                &[
+                    ("login", "qian.er"),
+                    ("display_name", "抢先"),
+                    ("unit_id", &root),
+                    ("scope_unit_id", ""),
+                    ("rank_tag", ""),
+                    ("initial_password", "Initial-pass-1"),
+                    ("role_candidate", "on"),
+                ],
+            )
+            .await
+            .unwrap();
+        let err = admin
+            .call::<u64>("imports/commit", &[("id", &id)])
+            .await
+            .unwrap_err();
+        assert_eq!(err, AppError::Conflict(Msg::ErrDuplicateLogin));
+        assert!(
+            w.client()
+                .login("qian.yi", "Batch-pass-2026")
+                .await
+                .is_err(),
+            "nothing of the batch was applied"
+        );
+        w.finish().await;
+    }
+);
+
+both_backends!(
+    the_audit_log_records_sign_ins_and_changes_and_cannot_be_rewritten,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let _ = w.client().login("admin", "wrong-password").await;
+        let mut admin = w.admin().await;
+        let root = admin
+            .call::<Vec<UnitView>>("units/list", &[])
+            .await
+            .unwrap()[0]
+            .id
+            .to_string();
+        let _: () = admin
+            .call(
+                "units/create",
+                &[("code", "AU1"), ("name", "审计区"), ("parent_id", &root)],
+            )
+            .await
+            .unwrap();
+        let page: Page<AuditEntry> = admin
+            .call(
+                "audit/list",
+                &[("action", ""), ("actor", ""), ("page", "1")],
+            )
+            .await
+            .unwrap();
+        let actions: Vec<_> = page.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            vec!["unit.created", "login.succeeded", "login.failed"]
+        );
+        assert!(page.items.iter().all(|e| e.client_addr == "127.0.0.1"));
+        let failed: Page<AuditEntry> = admin
+            .call(
+                "audit/list",
+                &[("action", "login.failed"), ("actor", ""), ("page", "1")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(failed.total, 1);
+
+        let mut tx = w.server.state.db.begin().await.unwrap();
+        let update = app::sql!(&mut tx, |c| sqlx::query(
+            "UPDATE audit_log SET actor_login = 'someone'"
+        )
+        .execute(&mut *c)
+        .await
+        .map(|_| ()));
+        assert!(update.is_err(), "audit rows cannot be updated");
+        drop(tx);
+        let mut tx = w.server.state.db.begin().await.unwrap();
+        let delete = app::sql!(&mut tx, |c| sqlx::query("DELETE FROM audit_log")
+            .execute(&mut *c)
+            .await
+            .map(|_| ()));
+        assert!(delete.is_err(), "audit rows cannot be deleted");
+        drop(tx);
+        w.finish().await;
+    }
+);
