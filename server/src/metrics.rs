@@ -20,9 +20,12 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Series keyed by (method, route pattern, status).
+type SeriesMap = BTreeMap<(String, String, u16), Series>;
+
 #[derive(Clone, Default)]
 pub struct Metrics {
-    inner: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    inner: Arc<Mutex<SeriesMap>>,
 }
 
 impl Metrics {

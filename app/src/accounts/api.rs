@@ -1,6 +1,9 @@
 //! Server functions for accounts: each gets the request context, checks the caller's
 //! role, calls the service and returns its result or error.
 
+// A server function posted by a plain HTML form takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -139,7 +142,6 @@ pub async fn get_user(id: String) -> Result<UserSummary, AppError> {
     service::get_user(&cx.state, a, parse_id(&id)?).await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "users/create")]
 pub async fn create_user(
     login: String,
@@ -174,7 +176,6 @@ pub async fn create_user(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "users/update")]
 pub async fn update_user(
     id: String,

@@ -76,7 +76,8 @@ pub fn check_password(password: &str) -> Result<(), Msg> {
 
 fn is_common_password(password: &str) -> bool {
     let lowered = password.to_lowercase();
-    let all_same = lowered.chars().all(|c| Some(c) == lowered.chars().next());
+    let first = lowered.chars().next();
+    let all_same = lowered.chars().all(|c| Some(c) == first);
     all_same
         || COMMON_PASSWORDS
             .lines()

@@ -553,15 +553,14 @@ struct ThrottleRow {
 }
 
 pub async fn get_throttle(ex: &mut impl Exec, key: &str) -> R<Option<ThrottleState>> {
-    let row =
-        sql!(ex, |c| {
-            sqlx::query_as::<_, ThrottleRow>(
+    let row = sql!(ex, |c| {
+        sqlx::query_as::<_, ThrottleRow>(
         "SELECT failures, window_start, blocked_until FROM login_throttle WHERE throttle_key = $1"
     )
     .bind(key)
     .fetch_optional(&mut *c)
     .await
-        })?;
+    })?;
     Ok(row.map(|r| ThrottleState {
         failures: r.failures,
         window_start: r.window_start,
