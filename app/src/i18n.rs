@@ -138,6 +138,7 @@ messages! {
     Previous => "上一页", "Previous";
     Next => "下一页", "Next";
     PageOf => "第 {p} / {n} 页，共 {t} 条", "Page {p} of {n}, {t} in total";
+    Pagination => "分页", "Pagination";
     NoResults => "没有符合条件的记录", "Nothing matches";
     Yes => "是", "Yes";
     No => "否", "No";

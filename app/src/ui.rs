@@ -125,7 +125,7 @@ pub fn Pager(page: u32, pages: u32, total: u64, base_query: String) -> impl Into
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
     view! {
-        <nav class="pager" aria-label=move || Msg::PageOf.text(lang.get()).replace("{p}", "").replace("{n}", "").replace("{t}", "")>
+        <nav class="pager" aria-label=move || Msg::Pagination.text(lang.get())>
             {prev.map(|href| view! { <a href=href rel="prev">{move || Msg::Previous.text(lang.get())}</a> })}
             <span>
                 {move || {

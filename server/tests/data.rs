@@ -177,3 +177,34 @@ both_backends!(
         db.drop_db().await;
     }
 );
+
+both_backends!(
+    stale_sessions_are_purged_and_live_ones_counted,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let mut other = w.client();
+        other.login("admin", ADMIN_PASSWORD).await.unwrap();
+        let stats: app::accounts::model::AdminStats = admin.call("admin/stats", &[]).await.unwrap();
+        assert_eq!((stats.users, stats.units, stats.active_sessions), (1, 1, 2));
+
+        w.server.clock.advance_secs(31 * 60);
+        let now = w.server.state.clock.now();
+        let cutoff = now.plus_secs(-w.server.state.sessions.idle_secs);
+        let mut tx = w.server.state.db.begin().await.unwrap();
+        let purged = app::accounts::repo::delete_stale_sessions(&mut tx, now, cutoff)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(purged, 2, "both sessions idled out");
+        let mut c = w.server.state.db.read().await.unwrap();
+        assert_eq!(
+            app::accounts::repo::count_live_sessions(&mut c, now, cutoff)
+                .await
+                .unwrap(),
+            0
+        );
+        drop(c);
+        w.finish().await;
+    }
+);

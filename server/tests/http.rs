@@ -378,3 +378,44 @@ both_backends!(
         w.finish().await;
     }
 );
+
+both_backends!(
+    ten_thousand_users_import_in_one_go,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let mut csv = String::from("\u{feff}登录名,姓名,单位代码,角色\n");
+        for i in 0..10_000 {
+            csv.push_str(&format!("bulk{i:05},批量{i},3301,考生\n"));
+        }
+        let res = upload(&admin, "bulk.csv", csv.into_bytes(), "Batch-pass-2026").await;
+        assert_eq!(res.status(), 303);
+        let id = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/admin/import/")
+            .to_owned();
+        let preview: ImportPreview = admin.call("imports/get", &[("id", &id)]).await.unwrap();
+        assert_eq!((preview.good.len(), preview.errors.len()), (10_000, 0));
+        let n: u64 = admin.call("imports/commit", &[("id", &id)]).await.unwrap();
+        assert_eq!(n, 10_000);
+        let page: Page<app::accounts::model::UserSummary> = admin
+            .call(
+                "users/list",
+                &[
+                    ("query[q]", "bulk"),
+                    ("query[status]", "All"),
+                    ("query[page]", "1"),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 10_000);
+        w.server.clock.advance_secs(1);
+        w.client()
+            .login("bulk09999", "Batch-pass-2026")
+            .await
+            .unwrap();
+        w.finish().await;
+    }
+);
