@@ -22,6 +22,7 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -100,27 +101,27 @@ fn Frame() -> impl IntoView {
     let session = Session::provide();
     let user = use_user();
     let lang = use_lang();
-    // Everything reads the viewer, so the whole frame waits for it in one boundary.
+    let must_change = Memo::new(move |_| user.get().is_some_and(|u| u.must_change_password));
+    // Everything reads the viewer, so the frame waits for it in one boundary. The page
+    // body is rebuilt only when the forced password change starts or ends, so a
+    // refresh of the viewer never throws away what someone is typing.
     view! {
         <Transition fallback=move || view! { <p class="page">"…"</p> }>
+            {move || session.me.get().map(|_| ())}
+            <Html attr:lang=move || lang.get().code() />
+            <Title text=move || Msg::AppName.text(lang.get()) />
+            <a class="skip" href="#main">{tr(Msg::SkipToContent)}</a>
+            <header class="top">
+                <a class="brand" href="/">{tr(Msg::AppName)}</a>
+                <Nav />
+                <LangSwitch />
+            </header>
             {move || {
-                session.me.get().map(|_| {
-                    view! {
-                        <Html attr:lang=move || lang.get().code() />
-                        <Title text=move || Msg::AppName.text(lang.get()) />
-                        <a class="skip" href="#main">{tr(Msg::SkipToContent)}</a>
-                        <header class="top">
-                            <a class="brand" href="/">{tr(Msg::AppName)}</a>
-                            <Nav />
-                            <LangSwitch />
-                        </header>
-                        {if user.get().is_some_and(|u| u.must_change_password) {
-                            view! { <ChangePasswordPage /> }.into_any()
-                        } else {
-                            view! { <Outlet /> }.into_any()
-                        }}
-                    }
-                })
+                if must_change.get() {
+                    view! { <ChangePasswordPage /> }.into_any()
+                } else {
+                    view! { <Outlet /> }.into_any()
+                }
             }}
         </Transition>
     }
@@ -128,7 +129,6 @@ fn Frame() -> impl IntoView {
 
 #[component]
 fn Nav() -> impl IntoView {
-    let session = use_session();
     let user = use_user();
     move || {
         user.get().map(|u| {
@@ -148,9 +148,11 @@ fn Nav() -> impl IntoView {
                 </nav>
                 <div class="who">
                     <span>{tr(Msg::SignedInAs)}": "{u.display_name.clone()}" ("{u.login.clone()}")"</span>
-                    <ActionForm action=session.logout>
+                    // A plain form on purpose: signing out reloads the whole page, so no
+                    // state of the signed-in user survives in the browser.
+                    <form method="post" action="/api/logout">
                         <button type="submit" class="link">{tr(Msg::NavLogout)}</button>
-                    </ActionForm>
+                    </form>
                 </div>
             }
         })
@@ -168,7 +170,11 @@ fn LangSwitch() -> impl IntoView {
     view! {
         <ActionForm action=session.set_lang attr:class="lang">
             <input type="hidden" name="lang" prop:value=move || other().code() value=move || other().code() />
-            <button type="submit" aria-label=tr(Msg::LangSwitchLabel) lang=move || other().code()>
+            <button
+                type="submit"
+                aria-label=move || format!("{} ({})", Msg::LangSwitch.text(lang.get()), Msg::LangSwitchLabel.text(lang.get()))
+                lang=move || other().code()
+            >
                 {tr(Msg::LangSwitch)}
             </button>
         </ActionForm>

@@ -24,17 +24,15 @@ impl Session {
         let logout = ServerAction::<Logout>::new();
         let set_lang = ServerAction::<SetLanguage>::new();
         let change_password = ServerAction::<ChangePassword>::new();
-        let me = Resource::new(
-            move || {
-                (
-                    login.version().get(),
-                    logout.version().get(),
-                    set_lang.version().get(),
-                    change_password.version().get(),
-                )
-            },
-            |_| get_me(),
+        // Only successful actions change who is viewing or the language; refetching on
+        // failures would re-render the page and lose what the person typed.
+        let (a, b, c, d) = (
+            successes(login),
+            successes(logout),
+            successes(set_lang),
+            successes(change_password),
         );
+        let me = Resource::new(move || (a.get(), b.get(), c.get(), d.get()), |_| get_me());
         let s = Session {
             me,
             login,
@@ -91,6 +89,23 @@ where
     O: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// How many runs of a server action have succeeded; changes only on a success.
+pub fn successes<I, O>(action: ServerAction<I>) -> Memo<usize>
+where
+    I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |prev: Option<&usize>| {
+        let version = action.version().get();
+        let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
+        if ok {
+            version
+        } else {
+            prev.copied().unwrap_or(0)
+        }
+    })
 }
 
 /// Whether the last run of a server action succeeded.

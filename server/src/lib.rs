@@ -20,9 +20,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use app::accounts::domain::SessionPolicy;
 use app::accounts::password::{HashCost, Hasher};
@@ -93,11 +93,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn server_fns(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
-}
-
-/// The whole HTTP application.
+/// The whole HTTP application. Server functions are mounted by
+/// `leptos_routes_with_context`, one route per registered function, with the state in
+/// their context.
 pub fn router(state: AppState) -> Router {
     let metrics = Metrics::default();
     let routes = generate_route_list(App);
@@ -105,7 +103,6 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = app::accounts::http::MAX_UPLOAD_BYTES + 64 * 1024;
     let metrics_for_route = metrics.clone();
     Router::new()
-        .route("/api/{*fn_name}", post(server_fns))
         .route(
             "/admin/import/upload",
             post(app::accounts::http::upload).layer(DefaultBodyLimit::max(upload_limit)),
@@ -136,6 +133,7 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_info))
         .layer(axum::middleware::from_fn(middleware::same_origin))
         .layer(axum::middleware::from_fn(middleware::security_headers))
@@ -148,7 +146,8 @@ pub fn router(state: AppState) -> Router {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
+            })
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -419,3 +419,34 @@ both_backends!(
         w.finish().await;
     }
 );
+
+both_backends!(
+    refused_server_function_calls_carry_a_matching_status,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut anon = w.client();
+        let res = anon
+            .call_raw(
+                "users/list",
+                &[
+                    ("query[q]", ""),
+                    ("query[status]", "All"),
+                    ("query[page]", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+        assert_eq!(
+            res.json::<AppError>().await.unwrap(),
+            AppError::Unauthenticated
+        );
+        let res = anon
+            .call_raw(
+                "login",
+                &[("login", "admin"), ("password", "wrong-password")],
+            )
+            .await;
+        assert_eq!(res.status(), 400);
+        w.finish().await;
+    }
+);

@@ -242,6 +242,7 @@ pub async fn create_unit(code: String, name: String, parent_id: String) -> Resul
         .parse()
         .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrRequired))?;
     service::create_unit(&cx.state, a, &cx.info.client_addr, &code, &name, parent).await?;
+    leptos_axum::redirect("/admin/units?saved=1");
     Ok(())
 }
 
@@ -293,5 +294,8 @@ pub async fn get_import(id: String) -> Result<ImportPreview, AppError> {
 pub async fn commit_import(id: String) -> Result<u64, AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    service::commit_import(&cx.state, a, &cx.info.client_addr, parse_id::<Uuid>(&id)?).await
+    let n =
+        service::commit_import(&cx.state, a, &cx.info.client_addr, parse_id::<Uuid>(&id)?).await?;
+    leptos_axum::redirect(&format!("/admin/import/{id}?done={n}"));
+    Ok(n)
 }

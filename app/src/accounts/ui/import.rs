@@ -50,16 +50,24 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let commit = ServerAction::<CommitImport>::new();
+    let query = use_query_map();
     let preview = Resource::new(
         move || (id(), commit.version().get()),
         |(id, _)| get_import(id),
     );
     let lang = use_lang();
+    let done = move || {
+        commit.value().get().and_then(|r| r.ok()).or_else(|| {
+            query
+                .with(|q| q.get("done"))
+                .and_then(|n| n.parse::<u64>().ok())
+        })
+    };
     view! {
         <main id="main" class="page">
             <h1>{tr(Msg::PreviewTitle)}</h1>
             <p><a href="/admin/import">{tr(Msg::ImportTitle)}</a></p>
-            {move || commit.value().get().and_then(|r| r.ok()).map(|n| view! {
+            {move || done().map(|n| view! {
                 <p class="notice ok" role="status">{Msg::ImportDone.text(lang.get()).replace("{n}", &n.to_string())}" "<a href="/admin/users">{tr(Msg::NavUsers)}</a></p>
             })}
             <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
@@ -91,8 +99,8 @@ fn PreviewBody(preview: ImportPreview, commit: ServerAction<CommitImport>) -> im
             <div><dt>{tr(Msg::PreviewBad)}</dt><dd>{bad_rows}</dd></div>
         </dl>
         {(!preview.errors.is_empty()).then(|| view! {
-            <h2>{tr(Msg::PreviewErrors)}</h2>
-            <table class="grid errors">
+            <h2 id="preview-errors">{tr(Msg::PreviewErrors)}</h2>
+            <table class="grid errors" aria-labelledby="preview-errors">
                 <thead><tr>
                     <th scope="col">{tr(Msg::Row)}</th>
                     <th scope="col">{tr(Msg::Column)}</th>
@@ -118,8 +126,8 @@ fn PreviewBody(preview: ImportPreview, commit: ServerAction<CommitImport>) -> im
                 </ActionForm>
             }.into_any()
         }}
-        <h2>{tr(Msg::PreviewGood)}</h2>
-        <table class="grid">
+        <h2 id="preview-good">{tr(Msg::PreviewGood)}</h2>
+        <table class="grid" aria-labelledby="preview-good">
             <thead><tr>
                 <th scope="col">{tr(Msg::Row)}</th>
                 <th scope="col">{tr(Msg::LoginName)}</th>

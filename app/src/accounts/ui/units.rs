@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::accounts::api::{list_units, CreateUnit, DeleteUnit, UpdateUnit};
 use crate::accounts::model::UnitView;
 use crate::i18n::Msg;
-use crate::ui::{action_error, action_ok, tr, use_user, ErrorNotice, SuccessNotice};
+use crate::ui::{action_error, action_ok, successes, tr, use_user, ErrorNotice, SuccessNotice};
 
 use super::UnitSelect;
 
@@ -14,10 +14,12 @@ use super::UnitSelect;
 pub fn UnitsPage() -> impl IntoView {
     let create = ServerAction::<CreateUnit>::new();
     let query = use_query_map();
-    let units = Resource::new(move || create.version().get(), |_| list_units());
+    let created = successes(create);
+    let units = Resource::new(move || created.get(), |_| list_units());
     let viewer = use_user();
     let is_admin = move || viewer.get().is_some_and(|u| u.roles.admin);
     let deleted = move || query.with(|q| q.get("deleted").is_some());
+    let saved = move || query.with(|q| q.get("saved").is_some());
     view! {
         <main id="main" class="page">
             <h1>{tr(Msg::UnitsTitle)}</h1>
@@ -27,7 +29,7 @@ pub fn UnitsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                     Ok(list) => view! {
                         <UnitTable units=list.clone() admin=is_admin() />
-                        {is_admin().then(|| view! { <NewUnitForm units=list create /> })}
+                        {is_admin().then(|| view! { <NewUnitForm units=list create saved=Signal::derive(saved) /> })}
                     }.into_any(),
                 })}
             </Suspense>
@@ -64,14 +66,18 @@ fn UnitTable(units: Vec<UnitView>, admin: bool) -> impl IntoView {
 }
 
 #[component]
-fn NewUnitForm(units: Vec<UnitView>, create: ServerAction<CreateUnit>) -> impl IntoView {
+fn NewUnitForm(
+    units: Vec<UnitView>,
+    create: ServerAction<CreateUnit>,
+    saved: Signal<bool>,
+) -> impl IntoView {
     let first = units.first().map(|u| u.id.to_string()).unwrap_or_default();
     view! {
         <section aria-labelledby="new-unit-h">
             <h2 id="new-unit-h">{tr(Msg::NewUnit)}</h2>
             <ActionForm action=create attr:class="form">
                 <ErrorNotice error=action_error(create) />
-                <SuccessNotice show=action_ok(create) msg=Msg::Saved />
+                <SuccessNotice show=Signal::derive(move || saved.get() || action_ok(create).get()) msg=Msg::Saved />
                 <label for="unit-code">{tr(Msg::UnitCode)}</label>
                 <input id="unit-code" name="code" type="text" required maxlength="64" />
                 <label for="unit-name">{tr(Msg::UnitName)}</label>
@@ -90,7 +96,8 @@ pub fn UnitEditPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let update = ServerAction::<UpdateUnit>::new();
     let delete = ServerAction::<DeleteUnit>::new();
-    let units = Resource::new(move || update.version().get(), |_| list_units());
+    let updated = successes(update);
+    let units = Resource::new(move || updated.get(), |_| list_units());
     view! {
         <main id="main" class="page narrow">
             <h1>{tr(Msg::EditUnit)}</h1>
