@@ -107,6 +107,7 @@ messages! {
     UsersTitle => "用户管理", "Users";
     Search => "搜索", "Search";
     SearchUsersHint => "登录名或姓名", "Login or name";
+    SearchUnitsHint => "单位名称或代码", "Unit name or code";
     FilterUnit => "单位", "Unit";
     FilterRole => "角色", "Role";
     FilterStatus => "状态", "Status";

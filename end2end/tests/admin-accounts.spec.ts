@@ -102,3 +102,13 @@ test("signing out right after creating a unit leads to the sign-in page", async 
   await expect(page.getByLabel("登录名", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "单位管理" })).toHaveCount(0);
 });
+
+test("the unit list narrows to the units whose name or code matches the search", async ({ page }) => {
+  await signIn(page, ADMIN, DEMO_PASSWORD);
+  await open(page, "/admin/units");
+  await page.getByRole("search").getByLabel("搜索").fill("拱墅");
+  await page.getByRole("search").getByRole("button", { name: "筛选" }).click();
+  await expect(page).toHaveURL(/\/admin\/units\?q=/);
+  await expect(page.getByRole("cell", { name: "330105", exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "330102", exact: true })).toHaveCount(0);
+});

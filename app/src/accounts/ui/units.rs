@@ -20,15 +20,21 @@ pub fn UnitsPage() -> impl IntoView {
     let is_admin = move || viewer.get().is_some_and(|u| u.roles.admin);
     let deleted = move || query.with(|q| q.get("deleted").is_some());
     let saved = move || query.with(|q| q.get("saved").is_some());
+    let filter = move || query.with(|q| q.get("q").unwrap_or_default());
     view! {
         <main id="main" class="page">
             <h1>{tr(Msg::UnitsTitle)}</h1>
             <SuccessNotice show=Signal::derive(deleted) msg=Msg::Deleted />
+            <form method="get" action="/admin/units" class="filters" role="search">
+                <label for="f-unit-q">{tr(Msg::Search)}</label>
+                <input id="f-unit-q" name="q" type="search" placeholder=tr(Msg::SearchUnitsHint) value=filter />
+                <button type="submit">{tr(Msg::Filter)}</button>
+            </form>
             <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
                 {move || units.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                     Ok(list) => view! {
-                        <UnitTable units=list.clone() admin=is_admin() />
+                        <UnitTable units=matching(&list, &filter()) admin=is_admin() />
                         {is_admin().then(|| view! { <NewUnitForm units=list create saved=Signal::derive(saved) /> })}
                     }.into_any(),
                 })}
@@ -37,8 +43,23 @@ pub fn UnitsPage() -> impl IntoView {
     }
 }
 
+/// The units whose name or code contains `q` (case-insensitive), in tree order.
+fn matching(units: &[UnitView], q: &str) -> Vec<UnitView> {
+    let q = q.trim().to_lowercase();
+    units
+        .iter()
+        .filter(|u| {
+            q.is_empty() || u.name.to_lowercase().contains(&q) || u.code.to_lowercase().contains(&q)
+        })
+        .cloned()
+        .collect()
+}
+
 #[component]
 fn UnitTable(units: Vec<UnitView>, admin: bool) -> impl IntoView {
+    if units.is_empty() {
+        return view! { <p class="empty">{tr(Msg::NoResults)}</p> }.into_any();
+    }
     view! {
         <table class="grid">
             <thead>
@@ -63,6 +84,7 @@ fn UnitTable(units: Vec<UnitView>, admin: bool) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 #[component]
@@ -154,5 +176,42 @@ fn UnitEditForms(
                 <button type="submit">{tr(Msg::Delete)}</button>
             </ActionForm>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::model::UnitId;
+
+    fn unit(code: &str, name: &str) -> UnitView {
+        UnitView {
+            id: UnitId(uuid::Uuid::nil()),
+            code: code.into(),
+            name: name.into(),
+            parent_id: None,
+            depth: 0,
+            member_count: 0,
+            child_count: 0,
+        }
+    }
+
+    #[test]
+    fn the_unit_filter_matches_names_and_codes_ignoring_case() {
+        let units = vec![
+            unit("3301", "示例市"),
+            unit("330102", "上城区"),
+            unit("GS-01", "拱墅区教育局"),
+        ];
+        let codes = |q: &str| {
+            matching(&units, q)
+                .into_iter()
+                .map(|u| u.code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(""), vec!["3301", "330102", "GS-01"]);
+        assert_eq!(codes("城区"), vec!["330102"]);
+        assert_eq!(codes("gs-"), vec!["GS-01"]);
+        assert_eq!(codes("3301"), vec!["3301", "330102"]);
     }
 }
