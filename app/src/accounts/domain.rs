@@ -136,6 +136,37 @@ pub fn rebase_path(path: &str, old_prefix: &str, new_prefix: &str) -> Option<Str
         .map(|rest| format!("{new_prefix}{rest}"))
 }
 
+/// Orders units as a tree: each parent before its children, siblings by code. Units
+/// whose parent is not in the list (the top of a scope) are roots.
+pub fn tree_order<T>(
+    units: Vec<T>,
+    id: impl Fn(&T) -> UnitId,
+    parent: impl Fn(&T) -> Option<UnitId>,
+    code: impl Fn(&T) -> String,
+) -> Vec<T> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<UnitId> = units.iter().map(&id).collect();
+    let mut children: HashMap<Option<UnitId>, Vec<T>> = HashMap::new();
+    for u in units {
+        let key = parent(&u).filter(|p| ids.contains(p));
+        children.entry(key).or_default().push(u);
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(|u| code(u));
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    let mut stack: Vec<T> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(u) = stack.pop() {
+        if let Some(mut kids) = children.remove(&Some(id(&u))) {
+            kids.reverse();
+            stack.extend(kids);
+        }
+        out.push(u);
+    }
+    out
+}
+
 /// Session lifetime settings.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
@@ -313,6 +344,21 @@ mod tests {
         assert!(within_scope(&b, &root));
         assert_eq!(path_depth(&root), 0);
         assert_eq!(path_depth(&a1), 2);
+    }
+
+    #[test]
+    fn trees_list_parents_before_children_and_siblings_by_code() {
+        // (id, parent, code)
+        let units = vec![
+            (4, Some(2), "B-2"),
+            (2, Some(1), "B"),
+            (3, Some(1), "A"),
+            (1, None, "ROOT"),
+            (5, Some(2), "B-1"),
+        ];
+        let ordered = tree_order(units, |u| uid(u.0), |u| u.1.map(uid), |u| u.2.to_owned());
+        let codes: Vec<_> = ordered.iter().map(|u| u.2).collect();
+        assert_eq!(codes, vec!["ROOT", "A", "B", "B-1", "B-2"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::{conflict_as, record, unit_in_scope, Actor};
 pub async fn list_units(state: &AppState, a: &Authed) -> Result<Vec<UnitView>, AppError> {
     let mut c = state.db.read().await?;
     let rows = repo::list_units(&mut c, &a.scope.path).await?;
-    Ok(rows
+    let views = rows
         .into_iter()
         .map(|r| UnitView {
             id: r.id,
@@ -26,7 +26,13 @@ pub async fn list_units(state: &AppState, a: &Authed) -> Result<Vec<UnitView>, A
             member_count: r.member_count.max(0) as u64,
             child_count: r.child_count.max(0) as u64,
         })
-        .collect())
+        .collect();
+    Ok(domain::tree_order(
+        views,
+        |u| u.id,
+        |u| u.parent_id,
+        |u| u.code.clone(),
+    ))
 }
 
 pub async fn create_unit(
