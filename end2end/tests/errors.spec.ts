@@ -1,4 +1,4 @@
-import { ADMIN, DEMO_PASSWORD, ROOT_UNIT_CODE, expect, jsEnabled, open, selectUnit, signIn, submitSignIn, test, unique } from "./support";
+import { ADMIN, DEMO_PASSWORD, ROOT_UNIT_CODE, expect, open, selectUnit, signIn, submitSignIn, test, unique } from "./support";
 import type { Page } from "@playwright/test";
 
 // Each sign-in failure uses a login of its own, so no test throttles an account another
@@ -13,9 +13,6 @@ test("a wrong password at sign-in shows a translated error and signs nobody in",
 });
 
 test("after a wrong password the login name typed is still in the sign-in form", async ({ page }) => {
-  // Known gap: without JavaScript a refused form comes back through a redirect that
-  // carries only the error, so the browser shows the form empty (see the notes).
-  test.fixme(!jsEnabled(), "plain-form errors do not yet bring the typed values back");
   const login = `nobody${unique()}`;
   await submitSignIn(page, login, "not-the-password");
   await expect(page.getByRole("alert")).toHaveText("登录名或密码错误");
@@ -62,9 +59,6 @@ test("creating a unit with a code already in use shows a translated error and cr
 });
 
 test("after a refused unit creation the code, name and parent typed are still in the form", async ({ page }) => {
-  // Known gap: without JavaScript a refused form comes back through a redirect that
-  // carries only the error, so the browser shows the form empty (see the notes).
-  test.fixme(!jsEnabled(), "plain-form errors do not yet bring the typed values back");
   const { form, code, secondName, parent } = await createDuplicateUnit(page);
   await expect(form.getByLabel("单位代码")).toHaveValue(code);
   await expect(form.getByLabel("单位名称")).toHaveValue(secondName);

@@ -30,6 +30,47 @@ fn set_cookie(value: String) {
     }
 }
 
+/// For a plain form post (no JavaScript) that failed, sends the browser back to the
+/// form's page with the error *and* the values typed, so nothing is lost. With
+/// JavaScript the form keeps its values by itself and this does nothing.
+#[cfg(feature = "ssr")]
+fn keep_input_on_error<T>(
+    result: Result<T, AppError>,
+    fn_path: &str,
+    fields: &[(&str, &str)],
+) -> Result<T, AppError> {
+    use axum::http::header::{ACCEPT, REFERER};
+    use server_fn::error::ServerFnUrlError;
+    let Err(err) = result else { return result };
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return Err(err);
+    };
+    let plain_form = parts
+        .headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let referer = parts.headers.get(REFERER).and_then(|v| v.to_str().ok());
+    if let (true, Some(referer)) = (plain_form, referer) {
+        let mut base = referer
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(referer)
+            .to_owned();
+        let query: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::ui::qs_encode(v)))
+            .collect();
+        if !query.is_empty() {
+            base = format!("{base}?{}", query.join("&"));
+        }
+        if let Ok(url) = ServerFnUrlError::new(fn_path, err.clone()).to_url(&base) {
+            leptos_axum::redirect(url.as_str());
+        }
+    }
+    Err(err)
+}
+
 #[cfg(feature = "ssr")]
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
     s.parse::<T>().map_err(|_| AppError::NotFound)
@@ -62,14 +103,19 @@ pub async fn get_me() -> Result<Me, AppError> {
 pub async fn login(login: String, password: String) -> Result<(), AppError> {
     let cx = ctx()?;
     let previous = cx.info.auth.as_ref().map(|a| a.token_hash.clone());
-    let token = service::login(
+    let result = service::login(
         &cx.state,
         &login,
         password,
         &cx.info.client_addr,
         previous.as_deref(),
     )
-    .await?;
+    .await;
+    let token = keep_input_on_error(
+        result,
+        <Login as server_fn::ServerFn>::PATH,
+        &[("login", &login)],
+    )?;
     set_cookie(service::session_cookie(&token, cx.state.secure_cookies));
     leptos_axum::redirect("/");
     Ok(())
@@ -238,10 +284,21 @@ pub async fn list_units() -> Result<Vec<UnitView>, AppError> {
 pub async fn create_unit(code: String, name: String, parent_id: String) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    let parent = parent_id
-        .parse()
-        .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrRequired))?;
-    service::create_unit(&cx.state, a, &cx.info.client_addr, &code, &name, parent).await?;
+    let result = match parent_id.parse() {
+        Ok(parent) => {
+            service::create_unit(&cx.state, a, &cx.info.client_addr, &code, &name, parent).await
+        }
+        Err(_) => Err(AppError::invalid(
+            "parent_id",
+            crate::i18n::Msg::ErrRequired,
+        )),
+    };
+    let fields = [
+        ("code", code.as_str()),
+        ("name", name.as_str()),
+        ("parent_id", parent_id.as_str()),
+    ];
+    keep_input_on_error(result, <CreateUnit as server_fn::ServerFn>::PATH, &fields)?;
     leptos_axum::redirect("/admin/units?saved=1");
     Ok(())
 }

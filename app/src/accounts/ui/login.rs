@@ -1,6 +1,7 @@
 //! Sign-in and changing one's own password.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::i18n::Msg;
 use crate::ui::{action_error, tr, use_session, use_user, ErrorNotice};
@@ -10,6 +11,8 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let user = use_user();
     let error = action_error(session.login);
+    // A plain-form sign-in that failed comes back with the login typed in the URL.
+    let typed = use_query_map().with_untracked(|q| q.get("login").unwrap_or_default());
     view! {
         <main id="main" class="page narrow">
             <h1>{tr(Msg::LoginTitle)}</h1>
@@ -23,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=session.login attr:class="form">
                 <ErrorNotice error />
                 <label for="login">{tr(Msg::LoginName)}</label>
-                <input id="login" name="login" type="text" autocomplete="username" required maxlength="64" />
+                <input id="login" name="login" type="text" autocomplete="username" required maxlength="64" value=typed />
                 <label for="password">{tr(Msg::Password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128" />
                 <button type="submit">{tr(Msg::LoginButton)}</button>

@@ -93,7 +93,18 @@ fn NewUnitForm(
     create: ServerAction<CreateUnit>,
     saved: Signal<bool>,
 ) -> impl IntoView {
-    let first = units.first().map(|u| u.id.to_string()).unwrap_or_default();
+    // A plain-form creation that failed comes back with the values typed in the URL.
+    let typed = use_query_map().with_untracked(|q| {
+        (
+            q.get("code").unwrap_or_default(),
+            q.get("name").unwrap_or_default(),
+            q.get("parent_id").filter(|p| !p.is_empty()),
+        )
+    });
+    let (code, name, parent) = typed;
+    let first = parent
+        .or_else(|| units.first().map(|u| u.id.to_string()))
+        .unwrap_or_default();
     view! {
         <section aria-labelledby="new-unit-h">
             <h2 id="new-unit-h">{tr(Msg::NewUnit)}</h2>
@@ -101,9 +112,9 @@ fn NewUnitForm(
                 <ErrorNotice error=action_error(create) />
                 <SuccessNotice show=Signal::derive(move || saved.get() || action_ok(create).get()) msg=Msg::Saved />
                 <label for="unit-code">{tr(Msg::UnitCode)}</label>
-                <input id="unit-code" name="code" type="text" required maxlength="64" />
+                <input id="unit-code" name="code" type="text" required maxlength="64" value=code />
                 <label for="unit-name">{tr(Msg::UnitName)}</label>
-                <input id="unit-name" name="name" type="text" required maxlength="100" />
+                <input id="unit-name" name="name" type="text" required maxlength="100" value=name />
                 <label for="unit-parent">{tr(Msg::ParentUnit)}</label>
                 <UnitSelect units name="parent_id" id="unit-parent" selected=first required=true />
                 <button type="submit">{tr(Msg::Create)}</button>
