@@ -76,4 +76,9 @@ test("creating a user with a login already in use shows a translated error", asy
   await expect(page.getByRole("alert")).toHaveText("该登录名已被使用");
   await expect(page).toHaveURL(/\/admin\/users\/new/);
   await expect(page.getByRole("heading", { name: "新建用户" })).toBeVisible();
+  // Nothing typed is lost, with or without JavaScript (the password is never sent back).
+  await expect(page.getByLabel("登录名", { exact: true })).toHaveValue("zhangwei");
+  await expect(page.getByLabel("姓名", { exact: true })).toHaveValue("另一个张伟");
+  await expect(page.getByLabel("单位", { exact: true })).not.toHaveValue("");
+  await expect(page.getByRole("checkbox", { name: "考生" })).toBeChecked();
 });

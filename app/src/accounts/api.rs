@@ -202,14 +202,27 @@ pub async fn create_user(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
+    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    // The values typed, for a plain-form post that fails (never the password).
+    let typed: Vec<(&str, String)> = vec![
+        ("login", login.clone()),
+        ("display_name", display_name.clone()),
+        ("unit_id", unit_id.clone()),
+        ("scope_unit_id", scope_unit_id.clone()),
+        ("rank_tag", rank_tag.clone()),
+        (
+            "roles",
+            roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(","),
+        ),
+    ];
     let input = service::UserInput {
         display_name,
         unit_id,
         scope_unit_id,
-        roles: roles_from(role_admin, role_organizer, role_candidate),
+        roles,
         rank_tag,
     };
-    let id = service::create_user(
+    let result = service::create_user(
         &cx.state,
         a,
         &cx.info.client_addr,
@@ -217,7 +230,9 @@ pub async fn create_user(
         input,
         initial_password,
     )
-    .await?;
+    .await;
+    let fields: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id = keep_input_on_error(result, <CreateUser as server_fn::ServerFn>::PATH, &fields)?;
     leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
     Ok(())
 }

@@ -169,6 +169,16 @@ fn RoleBoxes(current: crate::accounts::model::Roles) -> impl IntoView {
 #[component]
 pub fn UserNewPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
+    // A plain-form creation that failed comes back with the values typed in the URL.
+    let typed = StoredValue::new(use_query_map().get_untracked());
+    let field = move |k: &str| typed.with_value(|q| q.get(k).unwrap_or_default());
+    let typed_roles = typed.with_value(|q| q.get("roles")).map(|r| {
+        r.split(',')
+            .filter_map(Role::from_key)
+            .fold(crate::accounts::model::Roles::default(), |acc, r| {
+                acc.with(r)
+            })
+    });
     let error = action_error(create);
     let units = Resource::new(|| (), |_| list_units());
     view! {
@@ -182,17 +192,17 @@ pub fn UserNewPage() -> impl IntoView {
                         <ActionForm action=create attr:class="form">
                             <ErrorNotice error />
                             <label for="login">{tr(Msg::LoginName)}</label>
-                            <input id="login" name="login" type="text" required maxlength="64" autocomplete="off" />
+                            <input id="login" name="login" type="text" required maxlength="64" autocomplete="off" value=field("login") />
                             <label for="display_name">{tr(Msg::DisplayName)}</label>
-                            <input id="display_name" name="display_name" type="text" required maxlength="100" />
+                            <input id="display_name" name="display_name" type="text" required maxlength="100" value=field("display_name") />
                             <label for="unit_id">{tr(Msg::Unit)}</label>
-                            <UnitSelect units=list.clone() name="unit_id" id="unit_id" required=true />
-                            <RoleBoxes current=crate::accounts::model::Roles { candidate: true, ..Default::default() } />
+                            <UnitSelect units=list.clone() name="unit_id" id="unit_id" selected=field("unit_id") required=true />
+                            <RoleBoxes current=typed_roles.unwrap_or(crate::accounts::model::Roles { candidate: true, ..Default::default() }) />
                             <label for="scope_unit_id">{tr(Msg::ScopeUnit)}</label>
-                            <UnitSelect units=list name="scope_unit_id" id="scope_unit_id" blank=Msg::NoParent />
+                            <UnitSelect units=list name="scope_unit_id" id="scope_unit_id" selected=field("scope_unit_id") blank=Msg::NoParent />
                             <p class="hint">{tr(Msg::ScopeUnitHint)}</p>
                             <label for="rank_tag">{tr(Msg::RankTag)}</label>
-                            <input id="rank_tag" name="rank_tag" type="text" maxlength="100" />
+                            <input id="rank_tag" name="rank_tag" type="text" maxlength="100" value=field("rank_tag") />
                             <label for="initial_password">{tr(Msg::InitialPassword)}</label>
                             <input id="initial_password" name="initial_password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="ip-hint" />
                             <p id="ip-hint" class="hint">{tr(Msg::InitialPasswordHint)}" "{tr(Msg::PasswordRules)}</p>
