@@ -27,9 +27,48 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("internal error")]
     Internal,
+    /// Several problems with one submission (e.g. a question or a paper), each with the
+    /// field it concerns, so a form can show them all at once.
+    #[error("invalid input: {0:?}")]
+    Problems(Vec<FieldProblem>),
     /// Transport-level failure seen by the client (network down, bad payload).
     #[error("request failed: {0}")]
     Transport(String),
+}
+
+/// One problem with a submitted form, file row or question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// Form field or file column key (e.g. "stem", "options", "answer").
+    pub field: String,
+    pub reason: Msg,
+    /// A value to show with the message (a limit, the offending text, a shortfall line).
+    pub detail: Option<String>,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, reason: Msg) -> Self {
+        FieldProblem {
+            field: field.to_owned(),
+            reason,
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(field: &str, reason: Msg, detail: impl Into<String>) -> Self {
+        FieldProblem {
+            field: field.to_owned(),
+            reason,
+            detail: Some(detail.into()),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match &self.detail {
+            Some(d) => format!("{}（{d}）", self.reason.text(lang)),
+            None => self.reason.text(lang).to_owned(),
+        }
+    }
 }
 
 impl AppError {
@@ -54,6 +93,11 @@ impl AppError {
             AppError::PasswordChangeRequired => {
                 Msg::ErrPasswordChangeRequired.text(lang).to_owned()
             }
+            AppError::Problems(ps) => ps
+                .iter()
+                .map(|p| p.message(lang))
+                .collect::<Vec<_>>()
+                .join("；"),
             AppError::Internal => Msg::ErrInternal.text(lang).to_owned(),
             AppError::Transport(_) => Msg::ErrTransport.text(lang).to_owned(),
         }
@@ -96,7 +140,7 @@ impl AppError {
             AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::Invalid { .. } | AppError::Problems(_) => StatusCode::BAD_REQUEST,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -8,7 +8,11 @@ pub mod accounts;
 pub mod audit;
 pub mod error;
 pub mod i18n;
+pub mod ids;
+pub mod papers;
+pub mod question_bank;
 pub mod shell;
+pub mod sittings;
 pub mod time;
 pub mod ui;
 

@@ -12,6 +12,10 @@ use crate::accounts::ui::{
     UserEditPage, UserNewPage, UsersPage,
 };
 use crate::audit::ui::AuditPage;
+use crate::question_bank::ui::{
+    BankPage, BanksPage, QuestionEditPage, QuestionImportPage, QuestionImportPreviewPage,
+    QuestionNewPage,
+};
 use crate::i18n::{Lang, Msg};
 use crate::ui::{tr, use_lang, use_session, use_user, Session};
 
@@ -70,6 +74,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/import") view=ImportPage />
                     <Route path=path!("admin/import/:id") view=ImportPreviewPage />
                     <Route path=path!("admin/audit") view=AuditPage />
+                    <Route path=path!("organize/banks") view=BanksPage />
+                    <Route path=path!("organize/banks/:id") view=BankPage />
+                    <Route path=path!("organize/banks/:id/questions/new") view=QuestionNewPage />
+                    <Route path=path!("organize/banks/:id/import") view=QuestionImportPage />
+                    <Route path=path!("organize/questions/:id") view=QuestionEditPage />
+                    <Route path=path!("organize/question-imports/:id") view=QuestionImportPreviewPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -141,6 +151,7 @@ fn Nav() -> impl IntoView {
                         <li><A href="/">{tr(Msg::NavHome)}</A></li>
                         {staff.then(|| view! { <li><A href="/admin/users">{tr(Msg::NavUsers)}</A></li> })}
                         {staff.then(|| view! { <li><A href="/admin/units">{tr(Msg::NavUnits)}</A></li> })}
+                        {staff.then(|| view! { <li><A href="/organize/banks">{tr(Msg::NavBanks)}</A></li> })}
                         {admin.then(|| view! { <li><A href="/admin/import">{tr(Msg::NavImport)}</A></li> })}
                         {global_admin.then(|| view! { <li><A href="/admin/audit">{tr(Msg::NavAudit)}</A></li> })}
                         <li><A href="/account/password">{tr(Msg::NavAccount)}</A></li>

@@ -76,8 +76,14 @@ pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
 pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let lang = use_lang();
     move || {
-        error.get().map(|e| {
-            view! { <p class="notice error" role="alert">{e.message(lang.get())}</p> }
+        error.get().map(|e| match e {
+            AppError::Problems(ps) if ps.len() > 1 => view! {
+                <div class="notice error" role="alert">
+                    <ul>{ps.iter().map(|p| view! { <li>{p.message(lang.get())}</li> }).collect_view()}</ul>
+                </div>
+            }
+            .into_any(),
+            e => view! { <p class="notice error" role="alert">{e.message(lang.get())}</p> }.into_any(),
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod metrics;
 pub mod middleware;
 pub mod seed;
+mod seed_authoring;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use app::accounts::domain::SessionPolicy;
 use app::accounts::password::{HashCost, Hasher};
 use app::db::{Db, DbError, DbOptions};
+use app::question_bank::http as qb_http;
 use app::server::{AppState, Clock};
 use app::{shell, App};
 
@@ -101,6 +103,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let upload_limit = app::accounts::http::MAX_UPLOAD_BYTES + 64 * 1024;
+    let question_upload_limit = qb_http::MAX_UPLOAD_BYTES + 64 * 1024;
     let metrics_for_route = metrics.clone();
     Router::new()
         .route(
@@ -109,6 +112,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/import/template.xlsx", get(app::accounts::http::template_xlsx))
         .route("/admin/import/template.csv", get(app::accounts::http::template_csv))
+        .route(
+            "/organize/banks/{id}/import/upload",
+            post(qb_http::import_upload).layer(DefaultBodyLimit::max(question_upload_limit)),
+        )
+        .route(
+            "/organize/banks/{id}/images",
+            post(qb_http::image_upload)
+                .layer(DefaultBodyLimit::max(qb_http::MAX_IMAGE_POST_BYTES)),
+        )
+        .route("/organize/banks/{id}/bulk", post(qb_http::bulk))
+        .route("/organize/banks/{id}/export.xlsx", get(qb_http::export_xlsx))
+        .route("/organize/banks/{id}/export.xml", get(qb_http::export_xml))
+        .route("/organize/question-template.xlsx", get(qb_http::template_xlsx))
+        .route("/organize/images/{id}", get(qb_http::image))
         .route("/healthz", get(healthz))
         .route(
             "/metrics",

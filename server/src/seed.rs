@@ -164,11 +164,16 @@ pub async fn load_demo(state: &AppState) -> Result<bool, AppError> {
                 Some(*rank),
             )
         }));
+    let mut admin_id = None;
     for (login, name, unit_code, roles, rank) in people {
+        let id = UserId(Uuid::new_v4());
+        if login == "admin" {
+            admin_id = Some(id);
+        }
         repo::insert_user(
             &mut tx,
             &NewUser {
-                id: UserId(Uuid::new_v4()),
+                id,
                 login,
                 display_name: name,
                 unit_id: unit(unit_code),
@@ -183,6 +188,28 @@ pub async fn load_demo(state: &AppState) -> Result<bool, AppError> {
         .await?;
     }
     tx.commit().await?;
+
+    let admin_id = admin_id.ok_or(AppError::Internal)?;
+    let mut c = state.db.read().await?;
+    let admin = repo::get_user(&mut c, admin_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let scope = repo::get_unit(&mut c, unit("3301"))
+        .await?
+        .ok_or(AppError::Internal)?;
+    drop(c);
+    let admin = app::server::Authed {
+        token_hash: String::new(),
+        user: admin,
+        scope,
+    };
+    crate::seed_authoring::load(
+        state,
+        &admin,
+        &[unit("330102"), unit("3301-01")],
+        &[unit("330105"), unit("330122")],
+    )
+    .await?;
     Ok(true)
 }
 

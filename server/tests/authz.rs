@@ -36,6 +36,24 @@ fn allowed(endpoint: &str, who: Who) -> bool {
             matches!(who, OrganizerElsewhere | Organizer | AdminElsewhere | Admin)
         }
         "audit/list" => who == Admin,
+        "my/sittings" => who == Candidate,
+        // Lists and creations work in the caller's own scope.
+        "banks/list" | "banks/create" | "exams/list" | "sittings/list" => {
+            matches!(who, OrganizerElsewhere | Organizer | AdminElsewhere | Admin)
+        }
+        // Only whoever uploaded a file sees and commits its import.
+        "question-imports/get" | "question-imports/commit" => who == Organizer,
+        // Everything on EAST's bank, exam and sitting: staff whose scope covers EAST.
+        "banks/get" | "banks/update" | "categories/list" | "categories/create"
+        | "questions/search" | "questions/get" | "questions/versions" | "questions/create"
+        | "questions/update" | "questions/bulk" | "exams/create" | "exams/get"
+        | "exams/settings" | "exams/section-add" | "exams/section-rename"
+        | "exams/section-remove" | "exams/rule-add" | "exams/rule-remove" | "exams/fixed-add"
+        | "exams/fixed-remove" | "exams/preview" | "sittings/of-exam" | "sittings/get"
+        | "sittings/roster" | "sittings/create" | "sittings/update" | "sittings/assign-preview"
+        | "sittings/assign" | "sittings/unassign" | "sittings/accommodation" => {
+            matches!(who, Organizer | Admin)
+        }
         "users/get"
         | "users/create"
         | "users/update"
@@ -55,6 +73,11 @@ struct Fixture {
     east: String,
     target_user: String,
     import_id: String,
+    bank: String,
+    question: String,
+    exam: String,
+    sitting: String,
+    question_import: String,
 }
 
 async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
@@ -143,6 +166,8 @@ async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
         "upload redirects to its preview: {location}"
     );
 
+    let authoring = authoring_fixture(w, &mut admin, &target_user).await;
+
     let mut clients = vec![(Who::Anonymous, w.client()), (Who::Admin, admin)];
     for (who, login) in [
         (Who::Candidate, "cand"),
@@ -165,14 +190,148 @@ async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
             .unwrap();
         clients.push((who, c));
     }
+    let (bank, question, exam, sitting, question_import) = authoring;
     (
         Fixture {
             east,
             target_user,
             import_id,
+            bank,
+            question,
+            exam,
+            sitting,
+            question_import,
         },
         clients,
     )
+}
+
+const QUESTION: [(&str, &str); 11] = [
+    ("q[qtype]", "true_false"),
+    ("q[stem]", "权限测试题"),
+    ("q[options]", ""),
+    ("q[answer]", "正确"),
+    ("q[explanation]", ""),
+    ("q[category]", ""),
+    ("q[difficulty]", "1"),
+    ("q[tags]", ""),
+    ("q[points]", "1"),
+    ("q[status]", "active"),
+    ("q[image_id]", ""),
+];
+
+/// EAST's organizer builds a bank with a question, an exam and a sitting that has opened
+/// (so writes to it are refused after the authorization check), and uploads an import.
+async fn authoring_fixture(
+    w: &World,
+    admin: &mut Client,
+    candidate: &str,
+) -> (String, String, String, String, String) {
+    let mut org = w.client();
+    org.login("org.east", "Initial-pass-1").await.unwrap();
+    let _: () = org
+        .call(
+            "password",
+            &[
+                ("current_password", "Initial-pass-1"),
+                ("new_password", "Fixture-pass-1"),
+                ("confirm", "Fixture-pass-1"),
+            ],
+        )
+        .await
+        .unwrap();
+    let _: () = org.call("banks/create", &[("name", "东区题库")]).await.unwrap();
+    let banks: Vec<app::question_bank::model::BankView> = org.call("banks/list", &[]).await.unwrap();
+    let bank = banks[0].id.to_string();
+    let mut form = vec![("bank_id", bank.as_str())];
+    form.extend(QUESTION);
+    let _: () = org.call("questions/create", &form).await.unwrap();
+    let page: app::question_bank::model::QuestionPage = org
+        .call(
+            "questions/search",
+            &[
+                ("query[bank_id]", bank.as_str()),
+                ("query[text]", ""),
+                ("query[category]", ""),
+                ("query[qtype]", ""),
+                ("query[difficulty]", ""),
+                ("query[tag]", ""),
+                ("query[status]", ""),
+                ("query[sort]", ""),
+                ("query[page]", "1"),
+            ],
+        )
+        .await
+        .unwrap();
+    let question = page.items[0].id.to_string();
+    let _: () = org
+        .call("exams/create", &[("bank_id", &bank), ("title", "东区考试")])
+        .await
+        .unwrap();
+    let exams: Vec<app::papers::model::ExamSummary> = org.call("exams/list", &[]).await.unwrap();
+    let exam = exams[0].id.to_string();
+    let _: () = org
+        .call("exams/section-add", &[("id", &exam), ("title", "判断")])
+        .await
+        .unwrap();
+    let _: () = org
+        .call(
+            "sittings/create",
+            &[
+                ("exam_id", exam.as_str()),
+                ("name", "第1场"),
+                ("window_start", "2026-11-19T09:00"),
+                ("window_end", "2026-11-19T12:00"),
+                ("mode", "flexible"),
+                ("late_entry_minutes", "0"),
+                ("capacity", "10"),
+                ("location", ""),
+            ],
+        )
+        .await
+        .unwrap();
+    let sittings: Vec<app::sittings::model::SittingView> =
+        org.call("sittings/list", &[]).await.unwrap();
+    let sitting = sittings[0].id.to_string();
+    let _: app::sittings::model::AssignPreview = org
+        .call(
+            "sittings/assign",
+            &[
+                ("id", sitting.as_str()),
+                ("by", "logins"),
+                ("logins", "target"),
+                ("unit_id", ""),
+                ("rank_tag", ""),
+            ],
+        )
+        .await
+        .unwrap();
+    let _ = candidate;
+    // Open the sitting: 2026-11-19 10:00 in Shanghai.
+    let now = w.server.state.clock.now();
+    let open_at = app::time::parse_local_datetime("2026-11-19T10:00").unwrap();
+    w.server.clock.advance_secs((open_at.0 - now.0) / 1000);
+
+    let gift = "// 权限测试\n::Q1:: 党的根本组织原则是民主集中制。{T}\n";
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(gift.as_bytes().to_vec()).file_name("q.gift"),
+    );
+    let res = org
+        .http
+        .post(format!("http://{}/organize/banks/{bank}/import/upload", org.addr))
+        .header("cookie", format!("examhall_session={}", org.session.clone().unwrap()))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let question_import = location
+        .trim_start_matches("/organize/question-imports/")
+        .to_owned();
+    assert_eq!(question_import.len(), 36, "upload redirects to its preview: {location}");
+    let _ = admin;
+    (bank, question, exam, sitting, question_import)
 }
 
 /// Arguments for each endpoint. Write calls are harmless: they either change nothing
@@ -220,6 +379,114 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         "units/delete" => vec![("id", &f.east)],
         "imports/get" | "imports/commit" => vec![("id", &f.import_id)],
         "audit/list" => vec![("action", ""), ("actor", ""), ("page", "1")],
+        "banks/create" => vec![("name", "")],
+        "banks/get" => vec![("id", &f.bank)],
+        "banks/update" => vec![("id", &f.bank), ("name", ""), ("shares", "")],
+        "categories/list" => vec![("bank_id", &f.bank)],
+        "categories/create" => vec![("bank_id", &f.bank), ("path", "")],
+        "questions/search" => vec![
+            ("query[bank_id]", &f.bank),
+            ("query[text]", ""),
+            ("query[category]", ""),
+            ("query[qtype]", ""),
+            ("query[difficulty]", ""),
+            ("query[tag]", ""),
+            ("query[status]", ""),
+            ("query[sort]", ""),
+            ("query[page]", "1"),
+        ],
+        "questions/get" | "questions/versions" => vec![("id", &f.question)],
+        "questions/create" => {
+            let mut v = vec![("bank_id", f.bank.as_str())];
+            v.extend(QUESTION);
+            v
+        }
+        "questions/update" => {
+            let mut v = vec![("id", f.question.as_str())];
+            v.extend(QUESTION);
+            v
+        }
+        "questions/bulk" => vec![
+            ("bank_id", &f.bank),
+            ("ids", &f.question),
+            ("action", "tag"),
+            ("category", ""),
+            ("tag", "标签"),
+        ],
+        "question-imports/get" => vec![("id", &f.question_import)],
+        "question-imports/commit" => vec![("id", &f.question_import), ("duplicates", "skip")],
+        "exams/create" => vec![("bank_id", &f.bank), ("title", "")],
+        "exams/get" => vec![("id", &f.exam)],
+        "exams/settings" => vec![
+            ("id", &f.exam),
+            ("title", ""),
+            ("instructions", ""),
+            ("duration_minutes", "60"),
+            ("pass_kind", "percent"),
+            ("pass_value", "60"),
+            ("multi_scoring", "all"),
+            ("visibility", "immediately"),
+            ("retake_count", "1"),
+            ("retake_min_wait_days", "3"),
+        ],
+        "exams/section-add" => vec![("id", &f.exam), ("title", "")],
+        "exams/section-rename" => vec![("id", &f.exam), ("section", "99"), ("title", "x")],
+        "exams/section-remove" => vec![("id", &f.exam), ("section", "99")],
+        "exams/rule-add" => vec![
+            ("id", &f.exam),
+            ("section", "99"),
+            ("category", ""),
+            ("qtype", "single"),
+            ("difficulty", ""),
+            ("count", "1"),
+            ("points_each", "1"),
+        ],
+        "exams/rule-remove" => vec![("id", &f.exam), ("section", "0"), ("rule", "99")],
+        "exams/fixed-add" => vec![
+            ("id", &f.exam),
+            ("section", "99"),
+            ("question_ids", &f.question),
+            ("points", "1"),
+        ],
+        "exams/fixed-remove" => vec![("id", &f.exam), ("section", "0"), ("item", "99")],
+        "exams/preview" => vec![("id", &f.exam), ("seed", "1"), ("with_answers", "true")],
+        "sittings/of-exam" => vec![("exam_id", &f.exam)],
+        "sittings/get" | "sittings/roster" => vec![("id", &f.sitting)],
+        "sittings/create" => vec![
+            ("exam_id", &f.exam),
+            ("name", ""),
+            ("window_start", "2026-12-01T09:00"),
+            ("window_end", "2026-12-01T12:00"),
+            ("mode", "flexible"),
+            ("late_entry_minutes", "0"),
+            ("capacity", "10"),
+            ("location", ""),
+        ],
+        "sittings/update" => vec![
+            ("id", &f.sitting),
+            ("name", "改名"),
+            ("window_start", "2026-11-19T09:00"),
+            ("window_end", "2026-11-19T12:00"),
+            ("mode", "flexible"),
+            ("late_entry_minutes", "0"),
+            ("capacity", "10"),
+            ("location", ""),
+        ],
+        "sittings/assign-preview" | "sittings/assign" => vec![
+            ("id", &f.sitting),
+            ("by", "logins"),
+            ("logins", "nobody"),
+            ("unit_id", ""),
+            ("rank_tag", ""),
+        ],
+        "sittings/unassign" => vec![("id", &f.sitting), ("user_id", &f.target_user)],
+        "sittings/accommodation" => vec![
+            ("id", &f.sitting),
+            ("user_id", &f.target_user),
+            ("extra_minutes", "5"),
+            ("extra_percent", ""),
+            ("reason", ""),
+        ],
         _ => vec![],
     }
 }

@@ -250,14 +250,28 @@ pub async fn update_user(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
+    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    let role_keys = roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(",");
+    let typed = [
+        ("display_name", display_name.clone()),
+        ("unit_id", unit_id.clone()),
+        ("scope_unit_id", scope_unit_id.clone()),
+        ("rank_tag", rank_tag.clone()),
+        ("roles", role_keys),
+    ];
     let input = service::UserInput {
         display_name,
         unit_id,
         scope_unit_id,
-        roles: roles_from(role_admin, role_organizer, role_candidate),
+        roles,
         rank_tag,
     };
-    service::update_user(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, input).await
+    let result = match parse_id(&id) {
+        Ok(uid) => service::update_user(&cx.state, a, &cx.info.client_addr, uid, input).await,
+        Err(e) => Err(e),
+    };
+    let fields: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    keep_input_on_error(result, <UpdateUser as server_fn::ServerFn>::PATH, &fields)
 }
 
 #[server(endpoint = "users/active")]
@@ -328,22 +342,25 @@ pub async fn update_unit(
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
     let parent = match parent_id.trim() {
-        "" => None,
-        p => Some(
-            p.parse()
-                .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrBadRequest))?,
-        ),
+        "" => Ok(None),
+        p => p
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid("parent_id", crate::i18n::Msg::ErrBadRequest)),
     };
-    service::update_unit(
-        &cx.state,
-        a,
-        &cx.info.client_addr,
-        parse_id(&id)?,
-        &code,
-        &name,
-        parent,
-    )
-    .await
+    let result = match (parent, parse_id(&id)) {
+        (Ok(parent), Ok(uid)) => {
+            service::update_unit(&cx.state, a, &cx.info.client_addr, uid, &code, &name, parent)
+                .await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let fields = [
+        ("code", code.as_str()),
+        ("name", name.as_str()),
+        ("parent_id", parent_id.as_str()),
+    ];
+    keep_input_on_error(result, <UpdateUnit as server_fn::ServerFn>::PATH, &fields)
 }
 
 #[server(endpoint = "units/delete")]

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod ctx;
+pub mod forms;
 pub mod state;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -209,6 +209,70 @@ impl World {
             .expect("admin signs in");
         c
     }
+
+    /// Creates a unit under the unit with `parent_code` and returns its id.
+    #[allow(dead_code)]
+    pub async fn unit(&self, admin: &mut Client, code: &str, name: &str, parent_code: &str) -> String {
+        let id_of = |list: &[app::accounts::model::UnitView], code: &str| {
+            list.iter()
+                .find(|u| u.code == code)
+                .unwrap_or_else(|| panic!("unit {code}"))
+                .id
+                .to_string()
+        };
+        let list: Vec<app::accounts::model::UnitView> =
+            admin.call("units/list", &[]).await.expect("units");
+        let parent = id_of(&list, parent_code);
+        let _: () = admin
+            .call(
+                "units/create",
+                &[("code", code), ("name", name), ("parent_id", &parent)],
+            )
+            .await
+            .expect("unit created");
+        let list: Vec<app::accounts::model::UnitView> =
+            admin.call("units/list", &[]).await.expect("units");
+        id_of(&list, code)
+    }
+
+    /// Creates a user with the given role fields (e.g. `role_organizer`) and optional rank
+    /// tag; returns a client signed in as them, past the first-sign-in password change.
+    #[allow(dead_code)]
+    pub async fn person(
+        &self,
+        admin: &mut Client,
+        login: &str,
+        unit_id: &str,
+        roles: &[&str],
+        rank_tag: &str,
+    ) -> Client {
+        let mut form = vec![
+            ("login", login),
+            ("display_name", login),
+            ("unit_id", unit_id),
+            ("scope_unit_id", ""),
+            ("rank_tag", rank_tag),
+            ("initial_password", "Initial-pass-1"),
+        ];
+        for r in roles {
+            form.push((r, "on"));
+        }
+        let _: () = admin.call("users/create", &form).await.expect("user created");
+        let mut c = self.client();
+        c.login(login, "Initial-pass-1").await.expect("signs in");
+        let _: () = c
+            .call(
+                "password",
+                &[
+                    ("current_password", "Initial-pass-1"),
+                    ("new_password", "Changed-pass-1"),
+                    ("confirm", "Changed-pass-1"),
+                ],
+            )
+            .await
+            .expect("password changed");
+        c
+    }
 }
 
 /// A browser-like client holding one session cookie, talking to one server.

@@ -81,16 +81,37 @@ fn index_row_number(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX).saturating_add(2)
 }
 
-/// Reads the first worksheet of an .xlsx or a .csv into a [`Table`].
+/// What a caller's table looks like: which row is its header, and how long a cell may be
+/// before it is cut (keep it above every field limit, so a cut cell is still too long).
+pub struct TableSpec {
+    pub is_header: fn(&[String]) -> bool,
+    pub max_cell_chars: usize,
+}
+
+const USER_TABLE: TableSpec = TableSpec {
+    is_header: is_user_header,
+    max_cell_chars: MAX_CELL_CHARS,
+};
+
+fn is_user_header(cells: &[String]) -> bool {
+    Columns::find(cells).is_some()
+}
+
+/// Reads the first worksheet of a user import .xlsx or .csv into a [`Table`].
 pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Msg> {
+    read_table_with(file_name, bytes, &USER_TABLE)
+}
+
+/// Reads the first worksheet of an .xlsx or a .csv whose header `spec` recognises.
+pub fn read_table_with(file_name: &str, bytes: &[u8], spec: &TableSpec) -> Result<Table, Msg> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Msg::ErrFileTooLarge);
     }
     let rows = match detect(file_name, bytes)? {
-        Kind::Xlsx => read_xlsx(bytes)?,
-        Kind::Csv => read_csv(bytes)?,
+        Kind::Xlsx => read_xlsx(bytes, spec.max_cell_chars)?,
+        Kind::Csv => read_csv(bytes, spec.max_cell_chars)?,
     };
-    into_table(rows)
+    into_table_with(rows, spec.is_header)
 }
 
 // ---- format detection ----
@@ -140,20 +161,34 @@ fn has_utf16_bom(bytes: &[u8]) -> bool {
 // ---- collecting rows ----
 
 /// Non-blank rows with their spreadsheet row numbers, bounded in count and total text.
-#[derive(Default)]
 struct Rows {
     rows: BTreeMap<u32, Vec<String>>,
     text_bytes: usize,
+    max_cell_chars: usize,
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows::new(MAX_CELL_CHARS)
+    }
 }
 
 impl Rows {
+    fn new(max_cell_chars: usize) -> Rows {
+        Rows {
+            rows: BTreeMap::new(),
+            text_bytes: 0,
+            max_cell_chars,
+        }
+    }
+
     /// Header candidates plus the data rows they may be followed by.
     const MAX_ROWS: usize = MAX_DATA_ROWS + HEADER_SEARCH_ROWS;
 
     /// Stores one non-empty cell. Cells may arrive in any order: a workbook's XML does
     /// not have to list them sorted.
     fn put(&mut self, row: u32, col: usize, raw: &str) -> Result<(), Msg> {
-        let text = clip(raw);
+        let text = clip(raw, self.max_cell_chars);
         if text.is_empty() || col >= MAX_COLUMNS {
             return Ok(());
         }
@@ -173,24 +208,29 @@ impl Rows {
     }
 }
 
-/// Trims a cell and cuts it to [`MAX_CELL_CHARS`] without splitting a character.
-fn clip(raw: &str) -> &str {
+/// Trims a cell and cuts it to `max_chars` without splitting a character.
+fn clip(raw: &str, max_chars: usize) -> &str {
     let s = raw.trim();
-    match s.char_indices().nth(MAX_CELL_CHARS) {
+    match s.char_indices().nth(max_chars) {
         Some((end, _)) => &s[..end],
         None => s,
     }
 }
 
-/// Finds the header among the first rows and keeps what follows it.
+#[cfg(test)]
 fn into_table(rows: Rows) -> Result<Table, Msg> {
+    into_table_with(rows, is_user_header)
+}
+
+/// Finds the header among the first rows and keeps what follows it.
+fn into_table_with(rows: Rows, is_header: fn(&[String]) -> bool) -> Result<Table, Msg> {
     if rows.rows.is_empty() {
         return Err(Msg::ErrFileEmpty);
     }
     let mut rows = rows.rows.into_iter();
     let mut headers = None;
     for (_, cells) in rows.by_ref().take(HEADER_SEARCH_ROWS) {
-        if Columns::find(&cells).is_some() {
+        if is_header(&cells) {
             headers = Some(cells);
             break;
         }
@@ -212,14 +252,14 @@ fn into_table(rows: Rows) -> Result<Table, Msg> {
 
 // ---- CSV ----
 
-fn read_csv(bytes: &[u8]) -> Result<Rows, Msg> {
+fn read_csv(bytes: &[u8], max_cell_chars: usize) -> Result<Rows, Msg> {
     let text = decode_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
-    let mut out = Rows::default();
+    let mut out = Rows::new(max_cell_chars);
     let mut record = csv::StringRecord::new();
     let mut row: u32 = 0;
     loop {
@@ -251,7 +291,7 @@ fn read_csv(bytes: &[u8]) -> Result<Rows, Msg> {
 /// Excel writes CSV as UTF-8 with a BOM or, on Chinese Windows, as GBK; "Unicode text"
 /// is UTF-16 with a BOM. Text that is valid UTF-8 is taken as such: GB18030 would also
 /// accept most of it, but as mojibake.
-fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, Msg> {
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, Msg> {
     if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
         return std::str::from_utf8(rest)
             .map(Cow::Borrowed)
@@ -319,12 +359,13 @@ const ZIP_LIMITS: ZipLimits = ZipLimits {
     max_unzipped: MAX_UNZIPPED_BYTES,
 };
 
-fn read_xlsx(bytes: &[u8]) -> Result<Rows, Msg> {
+fn read_xlsx(bytes: &[u8], max_cell_chars: usize) -> Result<Rows, Msg> {
     check_zip(bytes, &ZIP_LIMITS)?;
     // calamine indexes shared strings and does arithmetic on cell references without
     // checking them, so a crafted workbook can make it panic. That must end this one
     // upload with an error, not the request.
-    std::panic::catch_unwind(|| read_workbook(bytes)).unwrap_or(Err(Msg::ErrFileUnreadable))
+    std::panic::catch_unwind(|| read_workbook(bytes, max_cell_chars))
+        .unwrap_or(Err(Msg::ErrFileUnreadable))
 }
 
 /// Refuses archives that would inflate past the limits, before calamine inflates them.
@@ -369,14 +410,14 @@ fn check_zip(bytes: &[u8], limits: &ZipLimits) -> Result<(), Msg> {
 /// Streams the cells of the first worksheet. calamine's `worksheet_range` is avoided on
 /// purpose: it allocates the whole bounding rectangle, so two cells at A1 and XFD1048576
 /// would ask for seventeen billion of them.
-fn read_workbook(bytes: &[u8]) -> Result<Rows, Msg> {
+fn read_workbook(bytes: &[u8], max_cell_chars: usize) -> Result<Rows, Msg> {
     let mut workbook: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| Msg::ErrFileUnreadable)?;
     let sheet = first_worksheet(&workbook).ok_or(Msg::ErrFileEmpty)?;
     let mut cells = workbook
         .worksheet_cells_reader(&sheet)
         .map_err(|_| Msg::ErrFileUnreadable)?;
-    let mut rows = Rows::default();
+    let mut rows = Rows::new(max_cell_chars);
     while let Some(cell) = cells.next_cell().map_err(|_| Msg::ErrFileUnreadable)? {
         let (row, col) = cell.get_position();
         let Ok(col) = usize::try_from(col) else {

@@ -42,6 +42,15 @@ pub async fn get_unit(ex: &mut impl Exec, id: UnitId) -> R<Option<UnitRow>> {
     .await)
 }
 
+pub async fn unit_by_code(ex: &mut impl Exec, code: &str) -> R<Option<UnitRow>> {
+    sql!(ex, |c| sqlx::query_as::<_, UnitRow>(
+        "SELECT id, code, name, parent_id, path FROM units WHERE code = $1"
+    )
+    .bind(code)
+    .fetch_optional(&mut *c)
+    .await)
+}
+
 pub async fn units_by_codes(ex: &mut impl Exec) -> R<Vec<UnitRow>> {
     sql!(ex, |c| sqlx::query_as::<_, UnitRow>(
         "SELECT id, code, name, parent_id, path FROM units"

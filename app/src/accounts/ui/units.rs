@@ -6,7 +6,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::accounts::api::{list_units, CreateUnit, DeleteUnit, UpdateUnit};
 use crate::accounts::model::UnitView;
 use crate::i18n::Msg;
-use crate::ui::{action_error, action_ok, successes, tr, use_user, ErrorNotice, SuccessNotice};
+use crate::ui::{
+    action_error, action_ok, qs_encode, successes, tr, use_user, ErrorNotice, Pager, SuccessNotice,
+};
 
 use super::UnitSelect;
 
@@ -21,6 +23,13 @@ pub fn UnitsPage() -> impl IntoView {
     let deleted = move || query.with(|q| q.get("deleted").is_some());
     let saved = move || query.with(|q| q.get("saved").is_some());
     let filter = move || query.with(|q| q.get("q").unwrap_or_default());
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+        })
+    };
     view! {
         <main id="main" class="page">
             <h1>{tr(Msg::UnitsTitle)}</h1>
@@ -34,7 +43,7 @@ pub fn UnitsPage() -> impl IntoView {
                 {move || units.get().map(|r| match r {
                     Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                     Ok(list) => view! {
-                        <UnitTable units=matching(&list, &filter()) admin=is_admin() />
+                        {unit_page(matching(&list, &filter()), page(), is_admin())}
                         {is_admin().then(|| view! { <NewUnitForm units=list create saved=Signal::derive(saved) /> })}
                     }.into_any(),
                 })}
@@ -53,6 +62,30 @@ fn matching(units: &[UnitView], q: &str) -> Vec<UnitView> {
         })
         .cloned()
         .collect()
+}
+
+/// Units shown per page; the tree stays in order across pages.
+const UNITS_PER_PAGE: usize = 100;
+
+fn unit_page(units: Vec<UnitView>, page: u32, admin: bool) -> impl IntoView {
+    let total = units.len();
+    let pages = total.div_ceil(UNITS_PER_PAGE).max(1) as u32;
+    let page = page.clamp(1, pages);
+    let shown: Vec<UnitView> = units
+        .into_iter()
+        .skip((page as usize - 1) * UNITS_PER_PAGE)
+        .take(UNITS_PER_PAGE)
+        .collect();
+    let base = use_query_map().with_untracked(|q| {
+        q.get("q")
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("q={}", qs_encode(&v)))
+            .unwrap_or_default()
+    });
+    view! {
+        <UnitTable units=shown admin />
+        {(pages > 1).then(|| view! { <Pager page pages total=total as u64 base_query=base /> })}
+    }
 }
 
 #[component]
@@ -161,21 +194,37 @@ fn UnitEditForms(
     let id = unit.id.to_string();
     let id_delete = id.clone();
     let is_root = unit.parent_id.is_none();
+    // A plain-form save that failed comes back with the values typed in the URL.
+    let typed = use_query_map().get_untracked();
+    let retyped = typed.get("code").is_some();
+    let pick = |k: &str, stored: String| {
+        if retyped {
+            typed.get(k).unwrap_or_default()
+        } else {
+            stored
+        }
+    };
+    let code = pick("code", unit.code.clone());
+    let name = pick("name", unit.name.clone());
+    let parent = pick(
+        "parent_id",
+        unit.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+    );
     view! {
         <ActionForm action=update attr:class="form">
             <ErrorNotice error=action_error(update) />
             <SuccessNotice show=action_ok(update) msg=Msg::Saved />
             <input type="hidden" name="id" value=id.clone() />
             <label for="unit-code">{tr(Msg::UnitCode)}</label>
-            <input id="unit-code" name="code" type="text" required maxlength="64" value=unit.code.clone() />
+            <input id="unit-code" name="code" type="text" required maxlength="64" value=code />
             <label for="unit-name">{tr(Msg::UnitName)}</label>
-            <input id="unit-name" name="name" type="text" required maxlength="100" value=unit.name.clone() />
+            <input id="unit-name" name="name" type="text" required maxlength="100" value=name />
             {if is_root {
                 view! { <input type="hidden" name="parent_id" value="" /> }.into_any()
             } else {
                 view! {
                     <label for="unit-parent">{tr(Msg::ParentUnit)}</label>
-                    <UnitSelect units name="parent_id" id="unit-parent" selected=unit.parent_id.map(|p| p.to_string()).unwrap_or_default() exclude=id.clone() required=true />
+                    <UnitSelect units name="parent_id" id="unit-parent" selected=parent exclude=id.clone() required=true />
                 }.into_any()
             }}
             <button type="submit">{tr(Msg::Save)}</button>

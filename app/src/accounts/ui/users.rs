@@ -259,20 +259,50 @@ fn UserEditForms(
     let (id_update, id_active, id_reset, id_end) = (id.clone(), id.clone(), id.clone(), id);
     let lang = use_lang();
     let active = user.active;
+    // A plain-form save that failed comes back with the values typed in the URL; they
+    // win over the stored ones so nothing typed is lost.
+    let typed = use_query_map().get_untracked();
+    let retyped = typed.get("display_name").is_some();
+    let pick = |k: &str, stored: String| {
+        if retyped {
+            typed.get(k).unwrap_or_default()
+        } else {
+            stored
+        }
+    };
+    let display_name = pick("display_name", user.display_name.clone());
+    let unit_id = pick("unit_id", user.unit_id.to_string());
+    let scope_unit_id = pick(
+        "scope_unit_id",
+        user.scope_unit_id.map(|s| s.to_string()).unwrap_or_default(),
+    );
+    let rank_tag = pick("rank_tag", user.rank_tag.clone().unwrap_or_default());
+    let roles = if retyped {
+        typed
+            .get("roles")
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(Role::from_key)
+            .fold(crate::accounts::model::Roles::default(), |acc, r| {
+                acc.with(r)
+            })
+    } else {
+        user.roles
+    };
     view! {
         <ActionForm action=update attr:class="form">
             <ErrorNotice error=action_error(update) />
             <input type="hidden" name="id" value=id_update />
             <p><strong>{tr(Msg::LoginName)}": "</strong>{user.login.clone()}</p>
             <label for="display_name">{tr(Msg::DisplayName)}</label>
-            <input id="display_name" name="display_name" type="text" required maxlength="100" value=user.display_name.clone() />
+            <input id="display_name" name="display_name" type="text" required maxlength="100" value=display_name />
             <label for="unit_id">{tr(Msg::Unit)}</label>
-            <UnitSelect units=units.clone() name="unit_id" id="unit_id" selected=user.unit_id.to_string() required=true />
-            <RoleBoxes current=user.roles />
+            <UnitSelect units=units.clone() name="unit_id" id="unit_id" selected=unit_id required=true />
+            <RoleBoxes current=roles />
             <label for="scope_unit_id">{tr(Msg::ScopeUnit)}</label>
-            <UnitSelect units name="scope_unit_id" id="scope_unit_id" selected=user.scope_unit_id.map(|s| s.to_string()).unwrap_or_default() blank=Msg::NoParent />
+            <UnitSelect units name="scope_unit_id" id="scope_unit_id" selected=scope_unit_id blank=Msg::NoParent />
             <label for="rank_tag">{tr(Msg::RankTag)}</label>
-            <input id="rank_tag" name="rank_tag" type="text" maxlength="100" value=user.rank_tag.clone().unwrap_or_default() />
+            <input id="rank_tag" name="rank_tag" type="text" maxlength="100" value=rank_tag />
             <button type="submit">{tr(Msg::Save)}</button>
         </ActionForm>
 

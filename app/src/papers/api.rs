@@ -1,0 +1,207 @@
+//! Server functions of exams and papers: each gets the request context, checks that the
+//! caller is staff, calls the service and returns its result.
+
+// A server function posted by a plain HTML form takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+use super::model::{ExamDetail, ExamSummary, PreviewItem};
+
+#[cfg(feature = "ssr")]
+use super::model::{DrawRule, ExamSettings, MultiScoring, PassMark, ResultVisibility};
+#[cfg(feature = "ssr")]
+use super::service::{self, SectionEdit};
+#[cfg(feature = "ssr")]
+use crate::i18n::Msg;
+#[cfg(feature = "ssr")]
+use crate::question_bank::model::{Points, QuestionType};
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
+
+#[cfg(feature = "ssr")]
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+    s.parse::<T>().map_err(|_| AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn number<T: std::str::FromStr>(field: &str, s: &str) -> Result<T, AppError> {
+    s.trim()
+        .parse::<T>()
+        .map_err(|_| AppError::invalid(field, Msg::ErrNotANumber))
+}
+
+#[server(endpoint = "exams/list")]
+pub async fn list_exams() -> Result<Vec<ExamSummary>, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    service::list_exams(&cx.state, a).await
+}
+
+#[server(endpoint = "exams/get")]
+pub async fn get_exam(id: String) -> Result<ExamDetail, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    service::get_exam(&cx.state, a, parse_id(&id)?).await
+}
+
+#[server(endpoint = "exams/create")]
+pub async fn create_exam(bank_id: String, title: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    let bank = parse_id(&bank_id)?;
+    let id = service::create_exam(&cx.state, a, &cx.info.client_addr, bank, &title).await?;
+    leptos_axum::redirect(&format!("/organize/exams/{id}"));
+    Ok(())
+}
+
+#[server(endpoint = "exams/settings")]
+pub async fn save_exam_settings(
+    id: String,
+    title: String,
+    instructions: String,
+    duration_minutes: String,
+    pass_kind: String,
+    pass_value: String,
+    multi_scoring: String,
+    visibility: String,
+    retake_count: String,
+    retake_min_wait_days: String,
+    shuffle_questions: Option<String>,
+    shuffle_options: Option<String>,
+    fill_per_blank: Option<String>,
+    review_after_close: Option<String>,
+    retake_fresh_paper: Option<String>,
+) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    let pass_mark = match pass_kind.as_str() {
+        "points" => PassMark::Points(
+            Points::parse(&pass_value)
+                .ok_or(AppError::invalid("pass_value", Msg::ErrPointsInvalid))?,
+        ),
+        _ => PassMark::Percent(number("pass_value", &pass_value)?),
+    };
+    let settings = ExamSettings {
+        title,
+        instructions,
+        duration_minutes: number("duration_minutes", &duration_minutes)?,
+        pass_mark,
+        shuffle_questions: shuffle_questions.is_some(),
+        shuffle_options: shuffle_options.is_some(),
+        multi_scoring: match multi_scoring.as_str() {
+            "partial" => MultiScoring::Partial,
+            _ => MultiScoring::AllOrNothing,
+        },
+        fill_per_blank: fill_per_blank.is_some(),
+        visibility: ResultVisibility::from_key(&visibility).unwrap_or_default(),
+        review_after_close: review_after_close.is_some(),
+        retake_count: number("retake_count", &retake_count)?,
+        retake_min_wait_days: number("retake_min_wait_days", &retake_min_wait_days)?,
+        retake_fresh_paper: retake_fresh_paper.is_some(),
+    };
+    let lang = cx.lang();
+    service::save_settings(&cx.state, a, &cx.info.client_addr, lang, parse_id(&id)?, settings)
+        .await
+}
+
+#[cfg(feature = "ssr")]
+async fn edit(id: &str, e: SectionEdit) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    let lang = cx.lang();
+    service::edit_sections(&cx.state, a, &cx.info.client_addr, lang, parse_id(id)?, e).await
+}
+
+#[server(endpoint = "exams/section-add")]
+pub async fn add_section(id: String, title: String) -> Result<(), AppError> {
+    edit(&id, SectionEdit::AddSection(title)).await
+}
+
+#[server(endpoint = "exams/section-rename")]
+pub async fn rename_section(id: String, section: usize, title: String) -> Result<(), AppError> {
+    edit(&id, SectionEdit::RenameSection(section, title)).await
+}
+
+#[server(endpoint = "exams/section-remove")]
+pub async fn remove_section(id: String, section: usize) -> Result<(), AppError> {
+    edit(&id, SectionEdit::RemoveSection(section)).await
+}
+
+#[server(endpoint = "exams/rule-add")]
+pub async fn add_rule(
+    id: String,
+    section: usize,
+    category: String,
+    qtype: String,
+    difficulty: String,
+    count: String,
+    points_each: String,
+) -> Result<(), AppError> {
+    let rule = DrawRule {
+        category: match category.trim() {
+            "" => None,
+            c => Some(c.parse().map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?),
+        },
+        qtype: QuestionType::from_key(&qtype)
+            .ok_or(AppError::invalid("qtype", Msg::ErrRequired))?,
+        difficulty: match difficulty.trim() {
+            "" => None,
+            d => Some(number("difficulty", d)?),
+        },
+        count: number("count", &count)?,
+        points_each: Points::parse(&points_each)
+            .ok_or(AppError::invalid("points_each", Msg::ErrPointsInvalid))?,
+    };
+    edit(&id, SectionEdit::AddRule(section, rule)).await
+}
+
+#[server(endpoint = "exams/rule-remove")]
+pub async fn remove_rule(id: String, section: usize, rule: usize) -> Result<(), AppError> {
+    edit(&id, SectionEdit::RemoveRule(section, rule)).await
+}
+
+/// `question_ids` lists question IDs separated by commas, spaces or line breaks.
+#[server(endpoint = "exams/fixed-add")]
+pub async fn add_fixed(
+    id: String,
+    section: usize,
+    question_ids: String,
+    points: String,
+) -> Result<(), AppError> {
+    let ids = question_ids
+        .split([',', ' ', '\n', '\r', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| AppError::invalid("question_ids", Msg::ErrBadRequest))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("question_ids", Msg::ErrRequired));
+    }
+    let points = Points::parse(&points).ok_or(AppError::invalid("points", Msg::ErrPointsInvalid))?;
+    edit(&id, SectionEdit::AddFixed(section, ids, points)).await
+}
+
+#[server(endpoint = "exams/fixed-remove")]
+pub async fn remove_fixed(id: String, section: usize, item: usize) -> Result<(), AppError> {
+    edit(&id, SectionEdit::RemoveFixed(section, item)).await
+}
+
+/// A sample paper drawn with `seed`, as a candidate sees it or, with `with_answers`, with
+/// the key for the organizer.
+#[server(endpoint = "exams/preview")]
+pub async fn preview_exam(
+    id: String,
+    seed: u64,
+    with_answers: bool,
+) -> Result<Vec<PreviewItem>, AppError> {
+    let cx = ctx()?;
+    let a = cx.staff()?;
+    let lang = cx.lang();
+    service::preview(&cx.state, a, lang, parse_id(&id)?, seed, with_answers).await
+}

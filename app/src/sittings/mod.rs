@@ -1,0 +1,10 @@
+//! Sittings (场次): scheduling, candidate assignment, accommodations, per-candidate papers.
+
+pub mod api;
+pub mod domain;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
