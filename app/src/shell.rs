@@ -12,11 +12,13 @@ use crate::accounts::ui::{
     UserEditPage, UserNewPage, UsersPage,
 };
 use crate::audit::ui::AuditPage;
+use crate::i18n::{Lang, Msg};
+use crate::papers::ui::{ExamEditPage, ExamPreviewPage, ExamsPage};
 use crate::question_bank::ui::{
     BankPage, BanksPage, QuestionEditPage, QuestionImportPage, QuestionImportPreviewPage,
     QuestionNewPage,
 };
-use crate::i18n::{Lang, Msg};
+use crate::sittings::ui::{SittingPage, SittingsCalendarPage, SittingsPage};
 use crate::ui::{tr, use_lang, use_session, use_user, Session};
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
@@ -80,6 +82,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organize/banks/:id/import") view=QuestionImportPage />
                     <Route path=path!("organize/questions/:id") view=QuestionEditPage />
                     <Route path=path!("organize/question-imports/:id") view=QuestionImportPreviewPage />
+                    <Route path=path!("organize/exams") view=ExamsPage />
+                    <Route path=path!("organize/exams/:id") view=ExamEditPage />
+                    <Route path=path!("organize/exams/:id/preview") view=ExamPreviewPage />
+                    <Route path=path!("organize/sittings") view=SittingsPage />
+                    <Route path=path!("organize/sittings/calendar") view=SittingsCalendarPage />
+                    <Route path=path!("organize/sittings/:id") view=SittingPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -145,16 +153,31 @@ fn Nav() -> impl IntoView {
             let staff = u.roles.admin || u.roles.organizer;
             let admin = u.roles.admin;
             let global_admin = admin && u.global;
+            // The entries as data, drawn by one loop: each optional entry written as its
+            // own `Option` view nests the page frame's types so deeply that rendering it
+            // overflows a 2 MiB worker stack in debug builds.
+            let entries: Vec<(&'static str, Msg)> = [
+                (true, "/", Msg::NavHome),
+                (staff, "/admin/users", Msg::NavUsers),
+                (staff, "/admin/units", Msg::NavUnits),
+                (staff, "/organize/banks", Msg::NavBanks),
+                (staff, "/organize/exams", Msg::NavExams),
+                (staff, "/organize/sittings", Msg::NavSittings),
+                (admin, "/admin/import", Msg::NavImport),
+                (global_admin, "/admin/audit", Msg::NavAudit),
+                (true, "/account/password", Msg::NavAccount),
+            ]
+            .into_iter()
+            .filter(|(shown, _, _)| *shown)
+            .map(|(_, href, msg)| (href, msg))
+            .collect();
             view! {
                 <nav aria-label=tr(Msg::NavMain)>
                     <ul>
-                        <li><A href="/">{tr(Msg::NavHome)}</A></li>
-                        {staff.then(|| view! { <li><A href="/admin/users">{tr(Msg::NavUsers)}</A></li> })}
-                        {staff.then(|| view! { <li><A href="/admin/units">{tr(Msg::NavUnits)}</A></li> })}
-                        {staff.then(|| view! { <li><A href="/organize/banks">{tr(Msg::NavBanks)}</A></li> })}
-                        {admin.then(|| view! { <li><A href="/admin/import">{tr(Msg::NavImport)}</A></li> })}
-                        {global_admin.then(|| view! { <li><A href="/admin/audit">{tr(Msg::NavAudit)}</A></li> })}
-                        <li><A href="/account/password">{tr(Msg::NavAccount)}</A></li>
+                        {entries
+                            .into_iter()
+                            .map(|(href, msg)| view! { <li><A href=href>{tr(msg)}</A></li> })
+                            .collect_view()}
                     </ul>
                 </nav>
                 <div class="who">
@@ -212,13 +235,80 @@ fn HomePage() -> impl IntoView {
     }
 }
 
+/// The candidate's upcoming and current sittings. The countdown is computed from the
+/// server's clock at render time, so it does not depend on the browser's clock.
 #[component]
 fn CandidateDesk() -> impl IntoView {
+    let schedule = Resource::new(
+        || (),
+        |_| async {
+            let now = crate::sittings::ui::server_now().await?;
+            let list = crate::sittings::api::my_sittings().await?;
+            Ok::<_, crate::error::AppError>((now, list))
+        },
+    );
     view! {
         <section aria-labelledby="candidate-h">
-            <h2 id="candidate-h">{tr(Msg::HomeCandidateTitle)}</h2>
-            <p class="empty">{tr(Msg::HomeCandidateEmpty)}</p>
+            <h2 id="candidate-h">{tr(Msg::MySittingsTitle)}</h2>
+            <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
+                {move || schedule.get().map(|r| match r {
+                    Err(e) => view! { <crate::ui::ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                    Ok((_, list)) if list.is_empty() => view! { <p class="empty">{tr(Msg::HomeCandidateEmpty)}</p> }.into_any(),
+                    Ok((now, list)) => view! {
+                        <ul class="sitting-cards">
+                            {list.into_iter().map(|s| view! { <UpcomingCard sitting=s now /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// "距开考还有 X 天 Y 小时", "不足 1 小时", or that the sitting is under way.
+fn countdown(now: crate::time::Timestamp, start: crate::time::Timestamp, lang: Lang) -> String {
+    let secs = now.secs_until(start);
+    if secs <= 0 {
+        return Msg::SittingUnderway.text(lang).to_owned();
+    }
+    let (days, hours) = (secs / 86_400, secs % 86_400 / 3_600);
+    if days == 0 && hours == 0 {
+        return Msg::SittingStartsWithinHour.text(lang).to_owned();
+    }
+    Msg::SittingStartsIn
+        .text(lang)
+        .replace("{d}", &days.to_string())
+        .replace("{h}", &hours.to_string())
+}
+
+#[component]
+fn UpcomingCard(
+    sitting: crate::sittings::model::UpcomingSitting,
+    now: crate::time::Timestamp,
+) -> impl IntoView {
+    let lang = use_lang();
+    let s = sitting;
+    let heading = format!("upcoming-{}", s.sitting_id);
+    let heading_ref = heading.clone();
+    let start = s.window_start;
+    let duration = s.duration_minutes;
+    let window = crate::sittings::ui::window_text(s.window_start, s.window_end);
+    let location = if s.location.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        s.location.clone()
+    };
+    view! {
+        <li class="sitting-card" aria-labelledby=heading_ref>
+            <h3 id=heading>{s.exam_title.clone()}</h3>
+            <p class="countdown">{move || countdown(now, start, lang.get())}</p>
+            <dl class="facts">
+                <div><dt>{tr(Msg::SittingNameLabel)}</dt><dd>{s.name.clone()}</dd></div>
+                <div><dt>{tr(Msg::SittingWindowCst)}</dt><dd>{window}</dd></div>
+                <div><dt>{tr(Msg::ExamDurationMinutes)}</dt><dd>{duration}</dd></div>
+                <div><dt>{tr(Msg::SittingLocation)}</dt><dd>{location}</dd></div>
+            </dl>
+        </li>
     }
 }
 

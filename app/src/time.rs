@@ -91,7 +91,10 @@ mod tests {
         // 2026-12-01 09:00 in Shanghai is 01:00 UTC.
         let ts = parse_local_datetime("2026-12-01T09:00").expect("valid");
         assert_eq!(ts, Timestamp(1_796_086_800_000));
-        assert_eq!(parse_local_datetime("2026-12-01 09:00:30"), Some(ts.plus_secs(30)));
+        assert_eq!(
+            parse_local_datetime("2026-12-01 09:00:30"),
+            Some(ts.plus_secs(30))
+        );
         assert_eq!(format_local_datetime(ts), "2026-12-01T09:00");
     }
 

@@ -31,6 +31,7 @@ fn allowed(endpoint: &str, who: Who) -> bool {
     use Who::*;
     match endpoint {
         "me" | "lang" | "logout" | "login" => true,
+        "time/now" => who != Anonymous,
         "password" => who != Anonymous,
         "admin/stats" | "users/list" | "units/list" => {
             matches!(who, OrganizerElsewhere | Organizer | AdminElsewhere | Admin)
@@ -44,9 +45,9 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         // Only whoever uploaded a file sees and commits its import.
         "question-imports/get" | "question-imports/commit" => who == Organizer,
         // Everything on EAST's bank, exam and sitting: staff whose scope covers EAST.
-        "banks/get" | "banks/update" | "categories/list" | "categories/create"
+        "banks/get" | "banks/share-codes" | "banks/update" | "categories/list" | "categories/create"
         | "questions/search" | "questions/get" | "questions/versions" | "questions/create"
-        | "questions/update" | "questions/bulk" | "exams/create" | "exams/get"
+        | "questions/update" | "questions/bulk" | "exams/create" | "exams/get" | "exams/editor-data"
         | "exams/settings" | "exams/section-add" | "exams/section-rename"
         | "exams/section-remove" | "exams/rule-add" | "exams/rule-remove" | "exams/fixed-add"
         | "exams/fixed-remove" | "exams/preview" | "sittings/of-exam" | "sittings/get"
@@ -168,10 +169,14 @@ async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
 
     let authoring = authoring_fixture(w, &mut admin, &target_user).await;
 
-    let mut clients = vec![(Who::Anonymous, w.client()), (Who::Admin, admin)];
+    let (org, authoring) = authoring;
+    let mut clients = vec![
+        (Who::Anonymous, w.client()),
+        (Who::Admin, admin),
+        (Who::Organizer, org),
+    ];
     for (who, login) in [
         (Who::Candidate, "cand"),
-        (Who::Organizer, "org.east"),
         (Who::OrganizerElsewhere, "org.west"),
         (Who::AdminElsewhere, "admin.west"),
     ] {
@@ -226,7 +231,7 @@ async fn authoring_fixture(
     w: &World,
     admin: &mut Client,
     candidate: &str,
-) -> (String, String, String, String, String) {
+) -> (Client, (String, String, String, String, String)) {
     let mut org = w.client();
     org.login("org.east", "Initial-pass-1").await.unwrap();
     let _: () = org
@@ -280,8 +285,8 @@ async fn authoring_fixture(
             &[
                 ("exam_id", exam.as_str()),
                 ("name", "第1场"),
-                ("window_start", "2026-11-19T09:00"),
-                ("window_end", "2026-11-19T12:00"),
+                ("window_start", "2026-11-18T19:08"),
+                ("window_end", "2026-11-18T21:00"),
                 ("mode", "flexible"),
                 ("late_entry_minutes", "0"),
                 ("capacity", "10"),
@@ -307,9 +312,10 @@ async fn authoring_fixture(
         .await
         .unwrap();
     let _ = candidate;
-    // Open the sitting: 2026-11-19 10:00 in Shanghai.
+    // Open the sitting (T0 is 2026-11-18 19:06:40 in Shanghai), a few minutes on, so
+    // every session stays valid.
     let now = w.server.state.clock.now();
-    let open_at = app::time::parse_local_datetime("2026-11-19T10:00").unwrap();
+    let open_at = app::time::parse_local_datetime("2026-11-18T19:09").unwrap();
     w.server.clock.advance_secs((open_at.0 - now.0) / 1000);
 
     let gift = "// 权限测试\n::Q1:: 党的根本组织原则是民主集中制。{T}\n";
@@ -331,7 +337,7 @@ async fn authoring_fixture(
         .to_owned();
     assert_eq!(question_import.len(), 36, "upload redirects to its preview: {location}");
     let _ = admin;
-    (bank, question, exam, sitting, question_import)
+    (org, (bank, question, exam, sitting, question_import))
 }
 
 /// Arguments for each endpoint. Write calls are harmless: they either change nothing
@@ -380,7 +386,7 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         "imports/get" | "imports/commit" => vec![("id", &f.import_id)],
         "audit/list" => vec![("action", ""), ("actor", ""), ("page", "1")],
         "banks/create" => vec![("name", "")],
-        "banks/get" => vec![("id", &f.bank)],
+        "banks/get" | "banks/share-codes" => vec![("id", &f.bank)],
         "banks/update" => vec![("id", &f.bank), ("name", ""), ("shares", "")],
         "categories/list" => vec![("bank_id", &f.bank)],
         "categories/create" => vec![("bank_id", &f.bank), ("path", "")],
@@ -416,7 +422,7 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         "question-imports/get" => vec![("id", &f.question_import)],
         "question-imports/commit" => vec![("id", &f.question_import), ("duplicates", "skip")],
         "exams/create" => vec![("bank_id", &f.bank), ("title", "")],
-        "exams/get" => vec![("id", &f.exam)],
+        "exams/get" | "exams/editor-data" => vec![("id", &f.exam)],
         "exams/settings" => vec![
             ("id", &f.exam),
             ("title", ""),
@@ -465,8 +471,8 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         "sittings/update" => vec![
             ("id", &f.sitting),
             ("name", "改名"),
-            ("window_start", "2026-11-19T09:00"),
-            ("window_end", "2026-11-19T12:00"),
+            ("window_start", "2026-11-18T19:08"),
+            ("window_end", "2026-11-18T21:00"),
             ("mode", "flexible"),
             ("late_entry_minutes", "0"),
             ("capacity", "10"),

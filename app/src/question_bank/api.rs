@@ -98,7 +98,15 @@ async fn update_bank_with(
             units.push(unit.id);
         }
     }
-    service::update_bank(&cx.state, a, &cx.info.client_addr, parse_id(id)?, name, units).await
+    service::update_bank(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        parse_id(id)?,
+        name,
+        units,
+    )
+    .await
 }
 
 /// The codes of the units an editable bank is shared with, to fill the sharing form
@@ -190,7 +198,10 @@ fn draft_from_form(f: &QuestionFields) -> Result<(QuestionDraft, QuestionStatus)
     }
     let image = match f.image_id.trim() {
         "" => None,
-        s => Some(s.parse().map_err(|_| AppError::invalid("image", Msg::ErrBadRequest))?),
+        s => Some(
+            s.parse()
+                .map_err(|_| AppError::invalid("image", Msg::ErrBadRequest))?,
+        ),
     };
     let status = QuestionStatus::from_key(&f.status).unwrap_or(QuestionStatus::Active);
     let (Some(key), Some(points), true) = (key, points, problems.is_empty()) else {
@@ -283,8 +294,7 @@ pub async fn create_question(bank_id: String, q: QuestionFields) -> Result<(), A
     let a = cx.staff()?;
     let result = match (parse_id(&bank_id), draft_from_form(&q)) {
         (Ok(bank), Ok((draft, status))) => {
-            service::create_question(&cx.state, a, &cx.info.client_addr, bank, draft, status)
-                .await
+            service::create_question(&cx.state, a, &cx.info.client_addr, bank, draft, status).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -322,7 +332,17 @@ pub async fn bulk_questions(
 ) -> Result<u64, AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
-    run_bulk(&cx.state, a, &cx.info.client_addr, &bank_id, &ids, &action, &category, &tag).await
+    run_bulk(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        &bank_id,
+        &ids,
+        &action,
+        &category,
+        &tag,
+    )
+    .await
 }
 
 /// A bulk change as the bank view's form describes it; shared by the server function
@@ -351,7 +371,10 @@ pub(crate) async fn run_bulk(
         "draft" => BulkAction::SetStatus(QuestionStatus::Draft),
         "move" => BulkAction::MoveTo(match category.trim() {
             "" => None,
-            c => Some(c.parse().map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?),
+            c => Some(
+                c.parse()
+                    .map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?,
+            ),
         }),
         "tag" if !tag.trim().is_empty() => BulkAction::AddTag(tag.trim().to_owned()),
         "tag" => return Err(AppError::invalid("tag", Msg::ErrRequired)),

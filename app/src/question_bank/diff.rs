@@ -75,7 +75,11 @@ pub fn draft_lines(d: &QuestionDraft, lang: Lang) -> Vec<String> {
         if rules.is_empty() {
             rules.push(t(Msg::DiffExactMatch));
         }
-        out.push(format!("{}{}", t(Msg::DiffBlankRule), rules.join(t(Msg::DiffListSep))));
+        out.push(format!(
+            "{}{}",
+            t(Msg::DiffBlankRule),
+            rules.join(t(Msg::DiffListSep))
+        ));
     }
     multiline(&mut out, t(Msg::DiffExplanation), &d.explanation, none);
     let category = if d.category.is_empty() {
@@ -92,7 +96,10 @@ pub fn draft_lines(d: &QuestionDraft, lang: Lang) -> Vec<String> {
     };
     out.push(format!("{}{tags}", t(Msg::DiffTags)));
     out.push(format!("{}{}", t(Msg::DiffPoints), d.points));
-    let image = d.image.map(|i| i.to_string()).unwrap_or_else(|| none.to_owned());
+    let image = d
+        .image
+        .map(|i| i.to_string())
+        .unwrap_or_else(|| none.to_owned());
     out.push(format!("{}{image}", t(Msg::DiffImage)));
     out
 }
@@ -183,7 +190,10 @@ mod tests {
         QuestionDraft {
             qtype: QuestionType::Single,
             stem: "党的最高领导机关是？\n（单选）".into(),
-            options: vec!["全国代表大会和它所产生的中央委员会".into(), "中央纪律检查委员会".into()],
+            options: vec![
+                "全国代表大会和它所产生的中央委员会".into(),
+                "中央纪律检查委员会".into(),
+            ],
             key: KeyForm::Choice(vec![0]),
             explanation: String::new(),
             category: vec!["党章党规".into(), "党章".into()],
@@ -199,7 +209,10 @@ mod tests {
     }
 
     fn side(d: &[DiffLine], skip: DiffKind) -> Vec<String> {
-        d.iter().filter(|l| l.kind != skip).map(|l| l.text.clone()).collect()
+        d.iter()
+            .filter(|l| l.kind != skip)
+            .map(|l| l.text.clone())
+            .collect()
     }
 
     #[test]
@@ -232,7 +245,10 @@ mod tests {
         assert!(draft_lines(&d, Lang::En).contains(&"Answer: False".to_owned()));
         d.qtype = QuestionType::FillBlank;
         d.key = KeyForm::Blanks {
-            answers: vec![vec!["民主集中制".into()], vec!["党员".into(), "党的成员".into()]],
+            answers: vec![
+                vec!["民主集中制".into()],
+                vec!["党员".into(), "党的成员".into()],
+            ],
             policy: BlankPolicy {
                 fold_width: true,
                 case_insensitive: true,
@@ -306,7 +322,11 @@ mod tests {
             let mut prev = 0;
             for (j, y) in b.iter().enumerate() {
                 let keep = row[j + 1];
-                row[j + 1] = if x == y { prev + 1 } else { row[j + 1].max(row[j]) };
+                row[j + 1] = if x == y {
+                    prev + 1
+                } else {
+                    row[j + 1].max(row[j])
+                };
                 prev = keep;
             }
         }

@@ -77,7 +77,11 @@ fn url_with(path_and_query: &str, pairs: &[(String, String)]) -> String {
     if extra.is_empty() {
         return path_and_query.to_owned();
     }
-    let sep = if path_and_query.contains('?') { '&' } else { '?' };
+    let sep = if path_and_query.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     format!("{path_and_query}{sep}{}", extra.join("&"))
 }
 
@@ -189,7 +193,10 @@ pub async fn image_upload(
         }
     }
     // Typed values must include the type for the editor to take them.
-    if !typed.iter().any(|(k, _)| k == &format!("{TYPED_PREFIX}qtype")) {
+    if !typed
+        .iter()
+        .any(|(k, _)| k == &format!("{TYPED_PREFIX}qtype"))
+    {
         typed.clear();
     }
     let editor = match question {
@@ -263,7 +270,10 @@ pub async fn bulk(
         field("tag"),
     )
     .await;
-    let page = clean_url(&format!("/organize/banks/{bank}?{}", safe_back(field("back"))));
+    let page = clean_url(&format!(
+        "/organize/banks/{bank}?{}",
+        safe_back(field("back"))
+    ));
     let pair = match result {
         Ok(n) => ("bulk".to_owned(), n.to_string()),
         Err(e) => ("error".to_owned(), msg_key(error_msg(&e))),
@@ -296,7 +306,10 @@ fn file_stem(name: &str) -> String {
 /// `attachment` with an ASCII fallback name and the real (UTF-8) name per RFC 5987,
 /// which every current browser prefers.
 fn content_disposition(stem: &str, ext: &str) -> HeaderValue {
-    let fallback = if stem.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_ .".contains(&b)) {
+    let fallback = if stem
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_ .".contains(&b))
+    {
         stem.to_owned()
     } else {
         "questions".to_owned()
@@ -315,7 +328,10 @@ fn download(content_type: &'static str, disposition: HeaderValue, body: Vec<u8>)
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
         ],
         body,
     )
@@ -424,9 +440,15 @@ pub async fn image(
                     HeaderValue::from_str(&content_type)
                         .unwrap_or(HeaderValue::from_static("application/octet-stream")),
                 ),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
                 // An image never changes under its ID; only its readers may cache it.
-                (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=86400"),
+                ),
             ],
             bytes,
         )
@@ -449,7 +471,10 @@ mod tests {
             "attachment; filename=\"questions.xlsx\"; filename*=UTF-8''%E5%85%9A%E7%AB%A0%E9%A2%98%E5%BA%93.xlsx"
         );
         let v = content_disposition("bank-1", "xml");
-        assert!(v.to_str().expect("ascii").starts_with("attachment; filename=\"bank-1.xml\""));
+        assert!(v
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment; filename=\"bank-1.xml\""));
     }
 
     #[test]
@@ -465,7 +490,10 @@ mod tests {
             url_with("/a", &[("t_stem".into(), "党 章&".into())]),
             "/a?t_stem=%E5%85%9A%20%E7%AB%A0%26"
         );
-        assert_eq!(url_with("/a?x=1", &[("k".into(), "v".into())]), "/a?x=1&k=v");
+        assert_eq!(
+            url_with("/a?x=1", &[("k".into(), "v".into())]),
+            "/a?x=1&k=v"
+        );
     }
 
     #[test]

@@ -110,7 +110,9 @@ mod tests {
     #[test]
     fn cleaning_keeps_filters_and_drops_typed_values_and_outcomes() {
         assert_eq!(
-            clean_url("http://h/organize/banks/1?text=%E5%85%9A&t_name=x&__err=e&saved=1&page=2#top"),
+            clean_url(
+                "http://h/organize/banks/1?text=%E5%85%9A&t_name=x&__err=e&saved=1&page=2#top"
+            ),
             "http://h/organize/banks/1?text=%E5%85%9A&page=2"
         );
         assert_eq!(clean_url("http://h/a?t_x=1"), "http://h/a");

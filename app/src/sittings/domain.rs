@@ -53,7 +53,11 @@ pub fn validate_spec(spec: &SittingSpec, duration_minutes: u32) -> Vec<FieldProb
     errs.extend(too_long("name", name, MAX_NAME_CHARS));
     if spec.window_end <= spec.window_start {
         errs.push(FieldProblem::new("window_end", Msg::ErrWindowOrder));
-    } else if spec.window_start.0.saturating_add(minutes_ms(duration_minutes)) > spec.window_end.0
+    } else if spec
+        .window_start
+        .0
+        .saturating_add(minutes_ms(duration_minutes))
+        > spec.window_end.0
     {
         // In both modes a candidate who starts on time must be able to use the full
         // duration inside the window.
@@ -70,7 +74,11 @@ pub fn validate_spec(spec: &SittingSpec, duration_minutes: u32) -> Vec<FieldProb
             ));
         }
     }
-    errs.extend(too_long("location", spec.location.trim(), MAX_LOCATION_CHARS));
+    errs.extend(too_long(
+        "location",
+        spec.location.trim(),
+        MAX_LOCATION_CHARS,
+    ));
     errs
 }
 
@@ -118,7 +126,11 @@ pub fn can_start(spec: &SittingSpec, now: Timestamp) -> Result<(), StartRefusal>
         SittingPhase::Closed => Err(StartRefusal::Closed),
         SittingPhase::Open => match spec.mode {
             SittingMode::FixedStart { late_entry_minutes }
-                if now.0 > spec.window_start.0.saturating_add(minutes_ms(late_entry_minutes)) =>
+                if now.0
+                    > spec
+                        .window_start
+                        .0
+                        .saturating_add(minutes_ms(late_entry_minutes)) =>
             {
                 Err(StartRefusal::LateEntryClosed)
             }
@@ -145,10 +157,7 @@ pub fn deadline(
     let duration = minutes_ms(duration_minutes);
     let regular = match spec.mode {
         SittingMode::FixedStart { .. } => spec.window_start.0.saturating_add(duration),
-        SittingMode::Flexible => started_at
-            .0
-            .saturating_add(duration)
-            .min(spec.window_end.0),
+        SittingMode::Flexible => started_at.0.saturating_add(duration).min(spec.window_end.0),
     };
     Timestamp(
         regular
@@ -162,10 +171,16 @@ pub fn deadline(
 pub fn validate_accommodation(acc: &Accommodation) -> Vec<FieldProblem> {
     let mut errs = Vec::new();
     if acc.extra_minutes > MAX_EXTRA_MINUTES {
-        errs.push(FieldProblem::new("extra_minutes", Msg::ErrExtraMinutesRange));
+        errs.push(FieldProblem::new(
+            "extra_minutes",
+            Msg::ErrExtraMinutesRange,
+        ));
     }
     if acc.extra_percent > MAX_EXTRA_PERCENT {
-        errs.push(FieldProblem::new("extra_percent", Msg::ErrExtraPercentRange));
+        errs.push(FieldProblem::new(
+            "extra_percent",
+            Msg::ErrExtraPercentRange,
+        ));
     }
     let reason = acc.reason.trim();
     if (acc.extra_minutes > 0 || acc.extra_percent > 0) && reason.is_empty() {
@@ -216,7 +231,10 @@ mod tests {
     #[test]
     fn a_window_exactly_as_long_as_the_exam_is_accepted() {
         assert_eq!(validate_spec(&spec(fixed(15), T0, T0 + 2 * H), 120), vec![]);
-        assert_eq!(validate_spec(&spec(SittingMode::Flexible, T0, T0 + 2 * H), 120), vec![]);
+        assert_eq!(
+            validate_spec(&spec(SittingMode::Flexible, T0, T0 + 2 * H), 120),
+            vec![]
+        );
     }
 
     #[test]
@@ -281,30 +299,51 @@ mod tests {
     fn a_fixed_start_sitting_admits_late_candidates_only_within_the_late_entry_time() {
         let s = spec(fixed(15), T0, T0 + 2 * H);
         let at = |min: i64| can_start(&s, Timestamp(T0 + min * 60_000));
-        assert_eq!(can_start(&s, Timestamp(T0 - 1)), Err(StartRefusal::NotYetOpen));
+        assert_eq!(
+            can_start(&s, Timestamp(T0 - 1)),
+            Err(StartRefusal::NotYetOpen)
+        );
         assert_eq!(at(0), Ok(()));
         assert_eq!(at(15), Ok(()));
-        assert_eq!(can_start(&s, Timestamp(T0 + 15 * 60_000 + 1)), Err(StartRefusal::LateEntryClosed));
+        assert_eq!(
+            can_start(&s, Timestamp(T0 + 15 * 60_000 + 1)),
+            Err(StartRefusal::LateEntryClosed)
+        );
         assert_eq!(at(120), Err(StartRefusal::Closed));
         let flexible = spec(SittingMode::Flexible, T0, T0 + 2 * H);
         assert_eq!(can_start(&flexible, Timestamp(T0 + 2 * H - 1)), Ok(()));
-        assert_eq!(StartRefusal::LateEntryClosed.msg(), Msg::StartLateEntryClosed);
+        assert_eq!(
+            StartRefusal::LateEntryClosed.msg(),
+            Msg::StartLateEntryClosed
+        );
     }
 
     #[test]
     fn a_late_starter_in_a_fixed_start_sitting_gets_no_extra_time() {
         let s = spec(fixed(15), T0, T0 + 3 * H);
         let none = Accommodation::default();
-        assert_eq!(deadline(&s, 60, &none, Timestamp(T0 + 10 * 60_000)), Timestamp(T0 + H));
-        assert_eq!(deadline(&s, 60, &acc(10, 50), Timestamp(T0)), Timestamp(T0 + H + 40 * 60_000));
+        assert_eq!(
+            deadline(&s, 60, &none, Timestamp(T0 + 10 * 60_000)),
+            Timestamp(T0 + H)
+        );
+        assert_eq!(
+            deadline(&s, 60, &acc(10, 50), Timestamp(T0)),
+            Timestamp(T0 + H + 40 * 60_000)
+        );
     }
 
     #[test]
     fn in_a_flexible_sitting_the_window_end_cuts_off_only_the_regular_time() {
         let s = spec(SittingMode::Flexible, T0, T0 + 3 * H);
         let none = Accommodation::default();
-        assert_eq!(deadline(&s, 60, &none, Timestamp(T0 + H)), Timestamp(T0 + 2 * H));
-        assert_eq!(deadline(&s, 60, &none, Timestamp(T0 + 150 * 60_000)), Timestamp(T0 + 3 * H));
+        assert_eq!(
+            deadline(&s, 60, &none, Timestamp(T0 + H)),
+            Timestamp(T0 + 2 * H)
+        );
+        assert_eq!(
+            deadline(&s, 60, &none, Timestamp(T0 + 150 * 60_000)),
+            Timestamp(T0 + 3 * H)
+        );
         // Starting 30 minutes before the end with 20 extra minutes: 30 + 20.
         assert_eq!(
             deadline(&s, 60, &acc(20, 0), Timestamp(T0 + 150 * 60_000)),
@@ -336,7 +375,10 @@ mod tests {
         );
         a = acc(5, 0);
         a.reason = "因".repeat(201);
-        assert_eq!(fields(validate_accommodation(&a)), vec![("reason".into(), Msg::ErrTooLong)]);
+        assert_eq!(
+            fields(validate_accommodation(&a)),
+            vec![("reason".into(), Msg::ErrTooLong)]
+        );
     }
 
     prop_compose! {

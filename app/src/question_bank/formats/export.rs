@@ -69,7 +69,9 @@ fn row_cells(d: &QuestionDraft) -> Vec<Cell> {
         cells.push(Cell::Text(d.options.get(i).cloned().unwrap_or_default()));
     }
     let (case, width) = match &d.key {
-        KeyForm::Blanks { policy, .. } => (yes_no(policy.case_insensitive), yes_no(policy.fold_width)),
+        KeyForm::Blanks { policy, .. } => {
+            (yes_no(policy.case_insensitive), yes_no(policy.fold_width))
+        }
         _ => ("", ""),
     };
     cells.extend([
@@ -136,12 +138,23 @@ fn moodle_question(out: &mut String, d: &QuestionDraft) {
         d.stem.clone()
     };
     let _ = writeln!(out, "  <question type=\"{kind}\">");
-    let _ = writeln!(out, "    <name>\n      <text>{}</text>\n    </name>", xml_text(&name_of(d)));
+    let _ = writeln!(
+        out,
+        "    <name>\n      <text>{}</text>\n    </name>",
+        xml_text(&name_of(d))
+    );
     text_field(out, "questiontext", &stem);
     text_field(out, "generalfeedback", &d.explanation);
     let _ = writeln!(out, "    <defaultgrade>{}</defaultgrade>", d.points);
-    let penalty = if d.qtype == QuestionType::TrueFalse { "1" } else { "0" };
-    let _ = writeln!(out, "    <penalty>{penalty}</penalty>\n    <hidden>0</hidden>");
+    let penalty = if d.qtype == QuestionType::TrueFalse {
+        "1"
+    } else {
+        "0"
+    };
+    let _ = writeln!(
+        out,
+        "    <penalty>{penalty}</penalty>\n    <hidden>0</hidden>"
+    );
     match &d.key {
         KeyForm::Choice(correct) => choice_answers(out, d, correct),
         KeyForm::TrueFalse(truth) => {
@@ -212,7 +225,10 @@ fn cloze_text(d: &QuestionDraft) -> String {
     let gaps: Vec<String> = answers
         .iter()
         .map(|alts| {
-            let alts: Vec<String> = alts.iter().map(|a| format!("={}", cloze_escape(a))).collect();
+            let alts: Vec<String> = alts
+                .iter()
+                .map(|a| format!("={}", cloze_escape(a)))
+                .collect();
             format!("{{1:{kind}:{}}}", alts.join("~"))
         })
         .collect();
@@ -303,7 +319,12 @@ fn gift_question(out: &mut String, n: usize, d: &QuestionDraft) {
             return;
         }
     }
-    let _ = write!(out, "::{}::{}{{", gift_escape(&name_of(d)), gift_text(&d.stem));
+    let _ = write!(
+        out,
+        "::{}::{}{{",
+        gift_escape(&name_of(d)),
+        gift_text(&d.stem)
+    );
     match &d.key {
         KeyForm::Choice(correct) => {
             out.push('\n');

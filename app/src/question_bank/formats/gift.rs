@@ -19,7 +19,10 @@ pub(super) fn parse(text: &str) -> Result<Vec<RawItem>, Msg> {
     let mut category = Vec::new();
     for block in blocks(text) {
         let mut lines = &block[..];
-        if let Some(path) = lines.first().and_then(|(_, l)| l.strip_prefix("$CATEGORY:")) {
+        if let Some(path) = lines
+            .first()
+            .and_then(|(_, l)| l.strip_prefix("$CATEGORY:"))
+        {
             category = split_category(path);
             lines = &lines[1..];
         }
@@ -110,8 +113,14 @@ fn rfind_str(s: &[Ch], pat: &str) -> Option<usize> {
 }
 
 fn trim(s: &[Ch]) -> &[Ch] {
-    let start = s.iter().position(|ch| !ch.c.is_whitespace()).unwrap_or(s.len());
-    let end = s.iter().rposition(|ch| !ch.c.is_whitespace()).map_or(start, |e| e + 1);
+    let start = s
+        .iter()
+        .position(|ch| !ch.c.is_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|ch| !ch.c.is_whitespace())
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 
@@ -203,7 +212,11 @@ fn question(text: &str, category: &[String]) -> Parsed {
     }
     if let Some(truth) = true_false(answers) {
         return Parsed::Draft(
-            draft(QuestionType::TrueFalse, Vec::new(), KeyForm::TrueFalse(truth)),
+            draft(
+                QuestionType::TrueFalse,
+                Vec::new(),
+                KeyForm::TrueFalse(truth),
+            ),
             Vec::new(),
         );
     }

@@ -25,6 +25,7 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// Most questions (or sheet rows) one file may hold.
 pub const MAX_ITEMS: usize = 20_000;
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedItem {
     pub locator: Locator,
     pub outcome: Outcome,
@@ -55,6 +56,7 @@ pub enum Outcome {
     },
 }
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedFile {
     pub items: Vec<ParsedItem>,
 }
@@ -71,7 +73,10 @@ enum Parsed {
     Draft(QuestionDraft, Vec<FieldProblem>),
     /// Too broken to make a draft of.
     Invalid(Vec<FieldProblem>),
-    Skipped { reason: Msg, detail: Option<String> },
+    Skipped {
+        reason: Msg,
+        detail: Option<String>,
+    },
 }
 
 impl Parsed {
@@ -176,6 +181,9 @@ fn decode(bytes: &[u8]) -> Result<String, Msg> {
     if text.contains('\0') {
         return Err(Msg::ErrQuestionFileFormat);
     }
+    if text.trim().is_empty() {
+        return Err(Msg::ErrNoQuestions);
+    }
     Ok(text.into_owned())
 }
 
@@ -271,17 +279,17 @@ fn parse_fraction(s: &str) -> Option<f64> {
         && s.trim_start_matches(['-', '+'])
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.');
-    valid.then(|| s.parse::<f64>().ok()).flatten().filter(|f| f.is_finite())
+    valid
+        .then(|| s.parse::<f64>().ok())
+        .flatten()
+        .filter(|f| f.is_finite())
 }
 
 /// The share of the grade each of `n` correct options gets, as Moodle lists them.
 fn share_of(n: usize) -> String {
     let n = n.max(1) as f64;
     let share = format!("{:.5}", 100.0 / n);
-    share
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .to_owned()
+    share.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 #[cfg(test)]

@@ -103,10 +103,15 @@ pub(super) fn parse(text: &str) -> Result<Vec<RawItem>, Msg> {
                 }
             }
             Event::End(_) => depth = depth.checked_sub(1).ok_or(Msg::ErrXmlInvalid)?,
-            Event::Text(t) if depth == 0 => {
-                if !t.decode().map_err(|_| Msg::ErrXmlInvalid)?.trim().is_empty() {
-                    return Err(Msg::ErrXmlInvalid);
-                }
+            Event::Text(t)
+                if depth == 0
+                    && !t
+                        .decode()
+                        .map_err(|_| Msg::ErrXmlInvalid)?
+                        .trim()
+                        .is_empty() =>
+            {
+                return Err(Msg::ErrXmlInvalid);
             }
             Event::CData(_) | Event::GeneralRef(_) if depth == 0 => {
                 return Err(Msg::ErrXmlInvalid);
@@ -181,16 +186,14 @@ fn read_element(reader: &mut Reader<&[u8]>, start: &BytesStart<'_>) -> Result<El
                 top.text
                     .push_str(&c.xml10_content().map_err(|_| Msg::ErrXmlInvalid)?);
             }
-            Event::GeneralRef(r) => {
-                match r.resolve_char_ref().map_err(|_| Msg::ErrXmlInvalid)? {
-                    Some(c) => top.text.push(c),
-                    None => {
-                        let name = r.decode().map_err(|_| Msg::ErrXmlInvalid)?;
-                        let known = resolve_xml_entity(&name).ok_or(Msg::ErrXmlInvalid)?;
-                        top.text.push_str(known);
-                    }
+            Event::GeneralRef(r) => match r.resolve_char_ref().map_err(|_| Msg::ErrXmlInvalid)? {
+                Some(c) => top.text.push(c),
+                None => {
+                    let name = r.decode().map_err(|_| Msg::ErrXmlInvalid)?;
+                    let known = resolve_xml_entity(&name).ok_or(Msg::ErrXmlInvalid)?;
+                    top.text.push_str(known);
                 }
-            }
+            },
             Event::Eof => return Err(Msg::ErrXmlInvalid),
             _ => {}
         }
@@ -292,7 +295,10 @@ fn draft(qtype: QuestionType, stem: String, options: Vec<String>, key: KeyForm) 
 }
 
 fn fraction(answer: &El) -> f64 {
-    answer.attr("fraction").and_then(parse_fraction).unwrap_or(0.0)
+    answer
+        .attr("fraction")
+        .and_then(parse_fraction)
+        .unwrap_or(0.0)
 }
 
 fn is_true(value: Option<&str>) -> bool {
@@ -321,7 +327,12 @@ fn multichoice(el: &El) -> Parsed {
     } else {
         QuestionType::Multiple
     };
-    draft(qtype, el.formatted("questiontext"), options, KeyForm::Choice(correct))
+    draft(
+        qtype,
+        el.formatted("questiontext"),
+        options,
+        KeyForm::Choice(correct),
+    )
 }
 
 fn true_false(el: &El) -> Parsed {
@@ -366,7 +377,12 @@ fn short_answer(el: &El) -> Parsed {
             case_insensitive: !is_true(el.value("usecase")),
         },
     };
-    draft(QuestionType::FillBlank, el.formatted("questiontext"), Vec::new(), key)
+    draft(
+        QuestionType::FillBlank,
+        el.formatted("questiontext"),
+        Vec::new(),
+        key,
+    )
 }
 
 /// Cloze ("embedded answers") questions whose gaps are all short answers are fill-in
@@ -386,7 +402,10 @@ fn cloze(el: &El) -> Parsed {
     for part in &parts {
         match part {
             ClozePart::Text(t) => stem.push_str(t),
-            ClozePart::Gap { accepted, case_sensitive: c } => {
+            ClozePart::Gap {
+                accepted,
+                case_sensitive: c,
+            } => {
                 stem.push_str(GAP);
                 case_sensitive |= *c;
                 let mut literal = Vec::new();
@@ -434,18 +453,18 @@ fn cloze_parts(text: &str) -> Option<Vec<ClozePart>> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         match cloze_gap(after) {
-            Gap::Found(gap, len) => {
+            Brace::Gap(gap, len) => {
                 plain.push_str(&rest[..open]);
                 parts.push(ClozePart::Text(std::mem::take(&mut plain)));
                 parts.push(gap?);
                 rest = &after[len..];
             }
-            Gap::NotAGap => {
+            Brace::Text => {
                 plain.push_str(&rest[..=open]);
                 rest = after;
             }
             // No "}" closes it, so none closes a later one either.
-            Gap::Unclosed => break,
+            Brace::Unclosed => break,
         }
     }
     plain.push_str(rest);
@@ -453,41 +472,44 @@ fn cloze_parts(text: &str) -> Option<Vec<ClozePart>> {
     Some(parts)
 }
 
-enum Gap {
-    /// The gap (None if it is not a short answer) and the length it took through "}".
-    Found(Option<ClozePart>, usize),
-    NotAGap,
+/// What a "{" in Cloze text opens.
+enum Brace {
+    /// A gap (None if it is not a short answer) and the length it took through "}".
+    Gap(Option<ClozePart>, usize),
+    /// Nothing: the "{" is just text.
+    Text,
+    /// A gap that no "}" closes.
     Unclosed,
 }
 
 /// Reads a gap from just after its "{": a weight, a type, then answers up to "}".
-fn cloze_gap(s: &str) -> Gap {
+fn cloze_gap(s: &str) -> Brace {
     let head_len = s.bytes().take(40).take_while(|b| *b != b'}').count();
     let head = &s.as_bytes()[..head_len];
     let Some(weight_end) = head.iter().position(|&b| b == b':') else {
-        return Gap::NotAGap;
+        return Brace::Text;
     };
     let Some(type_len) = head[weight_end + 1..].iter().position(|&b| b == b':') else {
-        return Gap::NotAGap;
+        return Brace::Text;
     };
     let kind = &head[weight_end + 1..weight_end + 1 + type_len];
     if !head[..weight_end].iter().all(u8::is_ascii_digit)
         || kind.is_empty()
         || !kind.iter().all(|&b| b.is_ascii_uppercase() || b == b'_')
     {
-        return Gap::NotAGap;
+        return Brace::Text;
     }
     // Only ASCII so far, so these are character boundaries.
     let body_start = weight_end + 1 + type_len + 1;
     let Some(body_len) = unescaped_close(&s[body_start..]) else {
-        return Gap::Unclosed;
+        return Brace::Unclosed;
     };
     let body = &s[body_start..body_start + body_len];
     let total = body_start + body_len + 1;
     let case_sensitive = match kind {
         b"SHORTANSWER" | b"SA" | b"MW" => false,
         b"SHORTANSWER_C" | b"SAC" | b"MWC" => true,
-        _ => return Gap::Found(None, total),
+        _ => return Brace::Gap(None, total),
     };
     let accepted = split_unescaped(body, '~')
         .into_iter()
@@ -501,7 +523,7 @@ fn cloze_gap(s: &str) -> Gap {
             (weight > 0.0).then(|| unescape_cloze(text.trim()))
         })
         .collect();
-    Gap::Found(
+    Brace::Gap(
         Some(ClozePart::Gap {
             accepted,
             case_sensitive,

@@ -246,7 +246,10 @@ fn parse_row(cols: &Columns, cells: &[String]) -> Parsed {
         empty_key(qtype, policy)
     });
     let options: Vec<String> = cols.options.iter().map(|&c| cell(c).to_owned()).collect();
-    let used = options.iter().rposition(|o| !o.is_empty()).map_or(0, |i| i + 1);
+    let used = options
+        .iter()
+        .rposition(|o| !o.is_empty())
+        .map_or(0, |i| i + 1);
     let draft = QuestionDraft {
         qtype,
         stem: cell(Some(cols.stem)).to_owned(),

@@ -2,8 +2,7 @@
 //! and a "示例" sheet with one example of every type and short instructions.
 
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, FormatAlign, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DataValidationErrorStyle, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
 use super::sheet::{HEADERS, TYPE_NAMES};
@@ -31,8 +30,8 @@ const CASE_COL: u16 = 16;
 const WIDTH_COL: u16 = 17;
 
 const WIDTHS: [f64; 18] = [
-    8.0, 48.0, 18.0, 18.0, 18.0, 18.0, 14.0, 14.0, 14.0, 14.0, 10.0, 30.0, 24.0, 6.0, 16.0,
-    6.0, 11.0, 11.0,
+    8.0, 48.0, 18.0, 18.0, 18.0, 18.0, 14.0, 14.0, 14.0, 14.0, 10.0, 30.0, 24.0, 6.0, 16.0, 6.0,
+    11.0, 11.0,
 ];
 
 /// One example of every type, in the template's columns.
@@ -161,9 +160,17 @@ pub(super) fn prepare_sheet(sheet: &mut Worksheet, header_row: u32) -> Result<()
     let types: Vec<&str> = TYPE_NAMES.iter().map(|(_, name)| *name).collect();
     let qtype = dropdown(&types, "题型", "请选择：单选、多选、判断、填空")?;
     sheet.add_data_validation(first, 0, last, 0, &qtype)?;
-    let difficulty = dropdown(&["1", "2", "3", "4", "5"], "难度", "1（最易）至 5（最难），默认 3")?;
+    let difficulty = dropdown(
+        &["1", "2", "3", "4", "5"],
+        "难度",
+        "1（最易）至 5（最难），默认 3",
+    )?;
     sheet.add_data_validation(first, DIFFICULTY_COL, last, DIFFICULTY_COL, &difficulty)?;
-    let yes_no = dropdown(&["是", "否"], "填空判分", "是 或 否，仅对填空题有效，默认 否")?;
+    let yes_no = dropdown(
+        &["是", "否"],
+        "填空判分",
+        "是 或 否，仅对填空题有效，默认 否",
+    )?;
     sheet.add_data_validation(first, CASE_COL, last, WIDTH_COL, &yes_no)?;
     Ok(())
 }
@@ -171,11 +178,11 @@ pub(super) fn prepare_sheet(sheet: &mut Worksheet, header_row: u32) -> Result<()
 /// A list dropdown that warns rather than refuses, so other accepted spellings
 /// ("单选题", "single") can still be typed.
 fn dropdown(choices: &[&str], title: &str, message: &str) -> Result<DataValidation, XlsxError> {
-    Ok(DataValidation::new()
+    DataValidation::new()
         .allow_list_strings(choices)?
         .set_input_title(title)?
         .set_input_message(message)?
         .set_error_style(DataValidationErrorStyle::Warning)
         .set_error_title(title)?
-        .set_error_message(message)?)
+        .set_error_message(message)
 }

@@ -46,7 +46,7 @@ pub(super) fn html_to_text(html: &str, keep_newlines: bool) -> String {
                     continue;
                 }
                 Tag::Unclosed => tags_possible = false,
-                Tag::NotATag => {}
+                Tag::Text => {}
             }
         }
         if c == '&' {
@@ -133,8 +133,8 @@ const BLOCK_TAGS: &[&str] = &[
 
 enum Tag<'a> {
     Consumed(&'a str),
-    /// The "<" does not open a tag, as in "a < b".
-    NotATag,
+    /// The "<" is just text, as in "a < b".
+    Text,
     /// Nothing after the "<" closes a tag.
     Unclosed,
 }
@@ -148,7 +148,7 @@ fn tag<'a>(s: &'a str, out: &mut Out) -> Tag<'a> {
         return Tag::Unclosed;
     };
     if !(next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?')) {
-        return Tag::NotATag;
+        return Tag::Text;
     }
     let Some(end) = s.find('>') else {
         return Tag::Unclosed;
@@ -270,7 +270,10 @@ mod tests {
     #[test]
     fn entities_are_decoded_and_a_lone_angle_bracket_is_text() {
         assert_eq!(
-            html_to_text("a &lt; b &amp;&amp; c&nbsp;&nbsp;d &#20013;&#x6587; &bogus; < e", false),
+            html_to_text(
+                "a &lt; b &amp;&amp; c&nbsp;&nbsp;d &#20013;&#x6587; &bogus; < e",
+                false
+            ),
             "a < b && c  d 中文 &bogus; < e"
         );
     }
@@ -278,19 +281,35 @@ mod tests {
     #[test]
     fn scripts_styles_and_comments_are_not_text() {
         assert_eq!(
-            html_to_text("x<script>alert(1)</script><style>p{}</style><!-- note -->y", false),
+            html_to_text(
+                "x<script>alert(1)</script><style>p{}</style><!-- note -->y",
+                false
+            ),
             "xy"
         );
     }
 
     #[test]
     fn auto_format_keeps_the_line_breaks_typed() {
-        assert_eq!(html_to_text("one\ntwo <i>three</i>", true), "one\ntwo three");
+        assert_eq!(
+            html_to_text("one\ntwo <i>three</i>", true),
+            "one\ntwo three"
+        );
     }
 
     #[test]
     fn unterminated_markup_never_panics() {
-        for s in ["<", "<a", "<!--", "&", "&#", "&#x;", "&#99999999;", "<script>", "<p"] {
+        for s in [
+            "<",
+            "<a",
+            "<!--",
+            "&",
+            "&#",
+            "&#x;",
+            "&#99999999;",
+            "<script>",
+            "<p",
+        ] {
             let _ = html_to_text(s, false);
         }
     }

@@ -25,6 +25,7 @@ pub fn BanksPage() -> impl IntoView {
             <NewBankForm create />
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -92,4 +93,5 @@ fn NewBankForm(create: ServerAction<CreateBank>) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -110,28 +110,32 @@ impl FieldValues {
     }
 }
 
-/// What came back in the URL for the first drawing of the form: typed values and/or a
-/// freshly uploaded image. Taken once, so a later successful save shows what was saved.
-fn came_back() -> StoredValue<Option<(Option<FieldValues>, Option<String>)>> {
-    let typed = typed_values("qtype").map(|m| FieldValues::from_typed(&m));
-    let image = use_query_map().with_untracked(|q| q.get("image"));
-    StoredValue::new((typed.is_some() || image.is_some()).then_some((typed, image)))
+/// What came back in the URL: typed values and/or a freshly uploaded image.
+#[derive(Debug, Clone, Default)]
+struct CameBack {
+    typed: Option<FieldValues>,
+    image: Option<String>,
 }
 
-fn first_values(
-    back: StoredValue<Option<(Option<FieldValues>, Option<String>)>>,
-    stored: FieldValues,
-) -> FieldValues {
-    match back.try_update_value(Option::take).flatten() {
-        None => stored,
-        Some((typed, image)) => {
-            let mut v = typed.unwrap_or(stored);
-            if let Some(image) = image {
-                v.image_id = image;
-            }
-            v
-        }
+fn came_back() -> CameBack {
+    CameBack {
+        typed: typed_values("qtype").map(|m| FieldValues::from_typed(&m)),
+        image: use_query_map().with_untracked(|q| q.get("image")),
     }
+}
+
+/// The values to show: what came back in the URL, over the stored ones. Once a save has
+/// succeeded on this page (with JavaScript, which does not reload it) the URL is stale
+/// and the saved values win.
+fn first_values(back: &CameBack, stored: FieldValues, saved_since: bool) -> FieldValues {
+    if saved_since {
+        return stored;
+    }
+    let mut v = back.typed.clone().unwrap_or(stored);
+    if let Some(image) = &back.image {
+        v.image_id = image.clone();
+    }
+    v
 }
 
 #[component]
@@ -158,7 +162,7 @@ pub fn QuestionNewPage() -> impl IntoView {
                     Ok(b) if !b.editable => view! { <ErrorNotice error=Signal::derive(|| Some(AppError::Forbidden)) /> }.into_any(),
                     Ok(b) => view! {
                         <EditorForm
-                            values=first_values(back, FieldValues::blank())
+                            values=first_values(&back, FieldValues::blank(), false)
                             bank_id=b.id.to_string()
                             question_id=None
                             editable=true
@@ -172,6 +176,7 @@ pub fn QuestionNewPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -182,7 +187,10 @@ pub fn QuestionEditPage() -> impl IntoView {
     let update = ServerAction::<UpdateQuestion>::new();
     let saves = crate::ui::successes(update);
     let question = Resource::new(move || (id.get(), saves.get()), |(id, _)| get_question(id));
-    let versions = Resource::new(move || (id.get(), saves.get()), |(id, _)| question_versions(id));
+    let versions = Resource::new(
+        move || (id.get(), saves.get()),
+        |(id, _)| question_versions(id),
+    );
     let back = came_back();
     let on_save = Callback::new(move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -190,8 +198,11 @@ pub fn QuestionEditPage() -> impl IntoView {
             update.dispatch(input);
         }
     });
-    let saved = Signal::derive(move || query.with(|q| q.get("saved").is_some()) || action_ok(update).get());
-    let image_uploaded = Signal::derive(move || query.with(|q| q.get("image").is_some() && q.get("error").is_none()));
+    let saved =
+        Signal::derive(move || query.with(|q| q.get("saved").is_some()) || action_ok(update).get());
+    let image_uploaded = Signal::derive(move || {
+        query.with(|q| q.get("image").is_some() && q.get("error").is_none())
+    });
     view! {
         <main id="main" class="page">
             <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
@@ -203,7 +214,7 @@ pub fn QuestionEditPage() -> impl IntoView {
                         <SuccessNotice show=image_uploaded msg=Msg::ImageUploaded />
                         <QueryError />
                         <EditorForm
-                            values=first_values(back, FieldValues::from_draft(&q.draft, q.status))
+                            values=first_values(&back, FieldValues::from_draft(&q.draft, q.status), saves.get_untracked() > 0)
                             bank_id=q.bank_id.to_string()
                             question_id=Some(q.id.to_string())
                             editable=q.editable
@@ -220,6 +231,7 @@ pub fn QuestionEditPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -243,6 +255,7 @@ fn EditHeader(q: QuestionDetail) -> impl IntoView {
         {(q.in_use && q.editable).then(|| view! { <p class="notice info" role="note">{tr(Msg::InUseNotice)}</p> })}
         {(!q.editable).then(|| view! { <p class="notice info">{tr(Msg::ReadOnlyQuestion)}</p> })}
     }
+    .into_any()
 }
 
 /// The problem with `field` in the last failed save, in the viewer's language.
@@ -319,84 +332,61 @@ fn EditorForm(
     );
     let image_action = format!("/organize/banks/{bank_id}/images");
     let v = values;
+    // Every field is its own type-erased piece: one big nested view type makes the
+    // server's render frames so large that a debug build overflows its worker stack.
     view! {
         <form method="post" action=action_url class="form editor" on:submit=on_submit>
             <ErrorNotice error />
             <input type="hidden" name=id_field.0 value=id_field.1 />
             <fieldset class="plain" disabled=!editable>
-                <label for="q-qtype">{tr(Msg::QuestionTypeLabel)}</label>
-                <select id="q-qtype" name="q[qtype]" aria-invalid=invalid("qtype") aria-describedby=described("qtype", false)>
-                    {QuestionType::ALL.into_iter().map(|t| view! {
-                        <option value=t.key() selected=v.qtype == t.key()>{move || t.label().text(lang.get())}</option>
-                    }).collect_view()}
-                </select>
-                <FieldError problem=problem("qtype") field="qtype" />
-
-                <label for="q-stem">{tr(Msg::QuestionStemLabel)}</label>
-                <textarea id="q-stem" name="q[stem]" rows="5" required maxlength="5000" aria-invalid=invalid("stem") aria-describedby=described("stem", false)>{v.stem.clone()}</textarea>
-                <FieldError problem=problem("stem") field="stem" />
-
-                <label for="q-options">{tr(Msg::QuestionOptionsLabel)}</label>
-                <textarea id="q-options" name="q[options]" rows="5" aria-invalid=invalid("options") aria-describedby=described("options", true)>{v.options.clone()}</textarea>
-                <p id="q-options-hint" class="hint">{tr(Msg::QuestionOptionsHint)}</p>
-                <FieldError problem=problem("options") field="options" />
-
-                <label for="q-answer">{tr(Msg::QuestionAnswerLabel)}</label>
-                <input id="q-answer" name="q[answer]" type="text" required maxlength="5000" autocomplete="off" value=v.answer.clone() aria-invalid=invalid("answer") aria-describedby=described("answer", true) />
-                <p id="q-answer-hint" class="hint">{tr(Msg::QuestionAnswerHint)}</p>
-                <FieldError problem=problem("answer") field="answer" />
-
-                <fieldset>
-                    <legend>{tr(Msg::BlankRulesLabel)}</legend>
-                    <label class="check" for="q-fold-width">
-                        <input id="q-fold-width" type="checkbox" name="q[fold_width]" value="on" checked=v.fold_width />
-                        {tr(Msg::FoldWidthLabel)}
-                    </label>
-                    <label class="check" for="q-case-insensitive">
-                        <input id="q-case-insensitive" type="checkbox" name="q[case_insensitive]" value="on" checked=v.case_insensitive />
-                        {tr(Msg::CaseInsensitiveLabel)}
-                    </label>
-                </fieldset>
-
-                <label for="q-explanation">{tr(Msg::QuestionExplanationLabel)}</label>
-                <textarea id="q-explanation" name="q[explanation]" rows="3" maxlength="5000" aria-invalid=invalid("explanation") aria-describedby=described("explanation", false)>{v.explanation.clone()}</textarea>
-                <FieldError problem=problem("explanation") field="explanation" />
-
-                <label for="q-category">{tr(Msg::QuestionCategoryLabel)}</label>
-                <input id="q-category" name="q[category]" type="text" list="q-category-list" maxlength="400" value=v.category.clone() aria-invalid=invalid("category") aria-describedby=described("category", true) />
-                <Suspense fallback=|| ()>
-                    {move || categories.get().and_then(|r| r.ok()).map(|list| view! {
-                        <datalist id="q-category-list">
-                            {list.into_iter().map(|c| view! { <option value=c.path.replace(" / ", "/") /> }).collect_view()}
-                        </datalist>
-                    })}
-                </Suspense>
-                <p id="q-category-hint" class="hint">{tr(Msg::QuestionCategoryHint)}</p>
-                <FieldError problem=problem("category") field="category" />
-
-                <label for="q-difficulty">{tr(Msg::QuestionDifficultyLabel)}</label>
-                <select id="q-difficulty" name="q[difficulty]" aria-invalid=invalid("difficulty") aria-describedby=described("difficulty", true)>
-                    {(1..=5u8).map(|d| view! { <option value=d.to_string() selected=v.difficulty == d.to_string()>{d}</option> }).collect_view()}
-                </select>
-                <p id="q-difficulty-hint" class="hint">{tr(Msg::QuestionDifficultyHint)}</p>
-                <FieldError problem=problem("difficulty") field="difficulty" />
-
-                <label for="q-tags">{tr(Msg::QuestionTagsLabel)}</label>
-                <input id="q-tags" name="q[tags]" type="text" maxlength="400" value=v.tags.clone() aria-invalid=invalid("tags") aria-describedby=described("tags", true) />
-                <p id="q-tags-hint" class="hint">{tr(Msg::QuestionTagsHint)}</p>
-                <FieldError problem=problem("tags") field="tags" />
-
-                <label for="q-points">{tr(Msg::QuestionPointsLabel)}</label>
-                <input id="q-points" name="q[points]" type="text" inputmode="decimal" required maxlength="8" value=v.points.clone() aria-invalid=invalid("points") aria-describedby=described("points", true) />
-                <p id="q-points-hint" class="hint">{tr(Msg::QuestionPointsHint)}</p>
-                <FieldError problem=problem("points") field="points" />
-
-                <label for="q-status">{tr(Msg::QuestionStatusLabel)}</label>
-                <select id="q-status" name="q[status]">
-                    {QuestionStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.key() selected=v.status == s.key()>{move || s.label().text(lang.get())}</option>
-                    }).collect_view()}
-                </select>
+                <Field field="qtype" label=Msg::QuestionTypeLabel problem=problem("qtype")>
+                    <select id="q-qtype" name="q[qtype]" aria-invalid=invalid("qtype") aria-describedby=described("qtype", false)>
+                        {QuestionType::ALL.into_iter().map(|t| view! {
+                            <option value=t.key() selected=v.qtype == t.key()>{move || t.label().text(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field field="stem" label=Msg::QuestionStemLabel problem=problem("stem")>
+                    <textarea id="q-stem" name="q[stem]" rows="5" required maxlength="5000" aria-invalid=invalid("stem") aria-describedby=described("stem", false)>{v.stem.clone()}</textarea>
+                </Field>
+                <Field field="options" label=Msg::QuestionOptionsLabel hint=Msg::QuestionOptionsHint problem=problem("options")>
+                    <textarea id="q-options" name="q[options]" rows="5" aria-invalid=invalid("options") aria-describedby=described("options", true)>{v.options.clone()}</textarea>
+                </Field>
+                <Field field="answer" label=Msg::QuestionAnswerLabel hint=Msg::QuestionAnswerHint problem=problem("answer")>
+                    <input id="q-answer" name="q[answer]" type="text" required maxlength="5000" autocomplete="off" value=v.answer.clone() aria-invalid=invalid("answer") aria-describedby=described("answer", true) />
+                </Field>
+                <BlankRules fold_width=v.fold_width case_insensitive=v.case_insensitive />
+                <Field field="explanation" label=Msg::QuestionExplanationLabel problem=problem("explanation")>
+                    <textarea id="q-explanation" name="q[explanation]" rows="3" maxlength="5000" aria-invalid=invalid("explanation") aria-describedby=described("explanation", false)>{v.explanation.clone()}</textarea>
+                </Field>
+                <Field field="category" label=Msg::QuestionCategoryLabel hint=Msg::QuestionCategoryHint problem=problem("category")>
+                    <input id="q-category" name="q[category]" type="text" list="q-category-list" maxlength="400" value=v.category.clone() aria-invalid=invalid("category") aria-describedby=described("category", true) />
+                    <Suspense fallback=|| ()>
+                        {move || categories.get().and_then(|r| r.ok()).map(|list| view! {
+                            <datalist id="q-category-list">
+                                {list.into_iter().map(|c| view! { <option value=c.path.replace(" / ", "/") /> }).collect_view()}
+                            </datalist>
+                        })}
+                    </Suspense>
+                </Field>
+                <Field field="difficulty" label=Msg::QuestionDifficultyLabel hint=Msg::QuestionDifficultyHint problem=problem("difficulty")>
+                    <select id="q-difficulty" name="q[difficulty]" aria-invalid=invalid("difficulty") aria-describedby=described("difficulty", true)>
+                        {(1..=5u8).map(|d| view! { <option value=d.to_string() selected=v.difficulty == d.to_string()>{d}</option> }).collect_view()}
+                    </select>
+                </Field>
+                <Field field="tags" label=Msg::QuestionTagsLabel hint=Msg::QuestionTagsHint problem=problem("tags")>
+                    <input id="q-tags" name="q[tags]" type="text" maxlength="400" value=v.tags.clone() aria-invalid=invalid("tags") aria-describedby=described("tags", true) />
+                </Field>
+                <Field field="points" label=Msg::QuestionPointsLabel hint=Msg::QuestionPointsHint problem=problem("points")>
+                    <input id="q-points" name="q[points]" type="text" inputmode="decimal" required maxlength="8" value=v.points.clone() aria-invalid=invalid("points") aria-describedby=described("points", true) />
+                </Field>
+                <Field field="status" label=Msg::QuestionStatusLabel problem=problem("status")>
+                    <select id="q-status" name="q[status]">
+                        {QuestionStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=v.status == s.key()>{move || s.label().text(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </Field>
             </fieldset>
             // First submit button in the form: pressing Enter in a field saves.
             {editable.then(|| view! {
@@ -412,6 +402,44 @@ fn EditorForm(
             />
         </form>
     }
+    .into_any()
+}
+
+/// A labelled control (`id="q-{field}"`) with its hint and its error line.
+#[component]
+fn Field(
+    field: &'static str,
+    label: Msg,
+    #[prop(optional)] hint: Option<Msg>,
+    problem: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <label for=format!("q-{field}")>{tr(label)}</label>
+        {children()}
+        {hint.map(|h| view! { <p id=format!("q-{field}-hint") class="hint">{tr(h)}</p> })}
+        <FieldError problem field />
+    }
+    .into_any()
+}
+
+/// How fill-in answers are compared (ignored by the other types).
+#[component]
+fn BlankRules(fold_width: bool, case_insensitive: bool) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{tr(Msg::BlankRulesLabel)}</legend>
+            <label class="check" for="q-fold-width">
+                <input id="q-fold-width" type="checkbox" name="q[fold_width]" value="on" checked=fold_width />
+                {tr(Msg::FoldWidthLabel)}
+            </label>
+            <label class="check" for="q-case-insensitive">
+                <input id="q-case-insensitive" type="checkbox" name="q[case_insensitive]" value="on" checked=case_insensitive />
+                {tr(Msg::CaseInsensitiveLabel)}
+            </label>
+        </fieldset>
+    }
+    .into_any()
 }
 
 /// The current image (kept while its box stays ticked) and the upload.
@@ -456,6 +484,7 @@ fn ImageSection(
             })}
         </fieldset>
     }
+    .into_any()
 }
 
 /// Every version, newest first, each compared with the one before it.
@@ -486,7 +515,9 @@ fn VersionHistory(versions: Vec<VersionView>) -> impl IntoView {
             let at = versions[i].created_at.display_cst();
             let by = versions[i].created_by.clone();
             let summary = move || {
-                let mut s = Msg::VersionNo.text(lang.get()).replace("{n}", &no.to_string());
+                let mut s = Msg::VersionNo
+                    .text(lang.get())
+                    .replace("{n}", &no.to_string());
                 s.push_str(" · ");
                 s.push_str(&at);
                 if !by.is_empty() {
@@ -516,6 +547,7 @@ fn VersionHistory(versions: Vec<VersionView>) -> impl IntoView {
             <ol class="versions">{items}</ol>
         </section>
     }
+    .into_any()
 }
 
 /// Lines of a comparison: added ones as `<ins>`, removed ones as `<del>`, each also marked
@@ -537,6 +569,7 @@ fn DiffView(lines: Vec<DiffLine>, first: bool) -> impl IntoView {
             }).collect_view()}
         </div>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ pub fn QuestionImportPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -99,6 +100,7 @@ pub fn QuestionImportPreviewPage() -> impl IntoView {
             </Suspense>
         </main>
     }
+    .into_any()
 }
 
 #[component]
@@ -124,11 +126,15 @@ fn PreviewBody(
         }
     };
     let action = if preview.committed {
-        view! {
-            <p class="notice info" role="status">
-                {tr(Msg::ImportAlreadyCommitted)}" "<a href=bank_href.clone()>{tr(Msg::BackToBank)}</a>
-            </p>
-        }
+        // Right after the commit the outcome above says it all.
+        let bank_href = bank_href.clone();
+        (move || {
+            done.get().is_none().then(|| view! {
+                <p class="notice info" role="status">
+                    {tr(Msg::ImportAlreadyCommitted)}" "<a href=bank_href.clone()>{tr(Msg::BackToBank)}</a>
+                </p>
+            })
+        })
         .into_any()
     } else if importable == 0 {
         view! {
@@ -152,11 +158,16 @@ fn PreviewBody(
         {action}
         <ItemTable items=preview.items />
     }
+    .into_any()
 }
 
 /// The duplicate policy (asked only when there are duplicates) and the commit button.
 #[component]
-fn CommitForm(id: String, duplicates: u32, commit: ServerAction<CommitQuestionImport>) -> impl IntoView {
+fn CommitForm(
+    id: String,
+    duplicates: u32,
+    commit: ServerAction<CommitQuestionImport>,
+) -> impl IntoView {
     view! {
         <ActionForm action=commit attr:class="form">
             <ErrorNotice error=action_error(commit) />
@@ -181,6 +192,7 @@ fn CommitForm(id: String, duplicates: u32, commit: ServerAction<CommitQuestionIm
             <button type="submit">{tr(Msg::CommitQuestionImport)}</button>
         </ActionForm>
     }
+    .into_any()
 }
 
 fn status_label(s: ImportItemStatus) -> Msg {

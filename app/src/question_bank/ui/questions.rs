@@ -22,8 +22,7 @@ use crate::question_bank::model::{
     QuestionSummary, QuestionType,
 };
 use crate::ui::{
-    action_error, action_ok, qs_encode, successes, tr, use_lang, ErrorNotice, Pager,
-    SuccessNotice,
+    action_error, action_ok, qs_encode, successes, tr, use_lang, ErrorNotice, Pager, SuccessNotice,
 };
 
 use super::{typed, typed_values, QueryError};
@@ -88,10 +87,15 @@ pub fn BankPage() -> impl IntoView {
         |(id, _, _)| list_categories(id),
     );
     let q = Memo::new(move |_| query.with(|m| query_from(m, &id.get())));
-    let questions = Resource::new(move || (q.get(), bulked.get()), |(q, _)| search_questions(q));
+    let questions = Resource::new(
+        move || (q.get(), bulked.get()),
+        |(q, _)| search_questions(q),
+    );
     let lang = use_lang();
     let saved = Signal::derive(move || {
-        query.with(|m| m.get("saved").is_some()) || action_ok(update).get() || action_ok(add_category).get()
+        query.with(|m| m.get("saved").is_some())
+            || action_ok(update).get()
+            || action_ok(add_category).get()
     });
     // The count of a bulk change: from the server function with JavaScript, from the
     // plain handler's redirect without.
@@ -145,6 +149,7 @@ pub fn BankPage() -> impl IntoView {
             </Transition>
         </main>
     }
+    .into_any()
 }
 
 /// Name, owner, sharing, and the ways in and out of the bank.
@@ -161,8 +166,18 @@ fn BankHeader(bank: BankView, filters: Signal<String>) -> impl IntoView {
         }
     };
     let (xlsx_id, xml_id) = (id.clone(), id.clone());
-    let xlsx = move || with_query(&format!("/organize/banks/{xlsx_id}/export.xlsx"), &filters.get());
-    let xml = move || with_query(&format!("/organize/banks/{xml_id}/export.xml"), &filters.get());
+    let xlsx = move || {
+        with_query(
+            &format!("/organize/banks/{xlsx_id}/export.xlsx"),
+            &filters.get(),
+        )
+    };
+    let xml = move || {
+        with_query(
+            &format!("/organize/banks/{xml_id}/export.xml"),
+            &filters.get(),
+        )
+    };
     view! {
         <h1>{bank.name.clone()}</h1>
         <dl class="facts">
@@ -184,6 +199,7 @@ fn BankHeader(bank: BankView, filters: Signal<String>) -> impl IntoView {
         </p>
         <p id="export-hint" class="hint">{tr(Msg::ExportHint)}</p>
     }
+    .into_any()
 }
 
 /// The category tree as links that filter the list, and the form to add a category.
@@ -212,7 +228,7 @@ fn CategoryPanel(
             <h2 id="cat-h">{tr(Msg::Categories)}</h2>
             <ul class="tree">
                 <li><a href=move || href(String::new()) aria-current=move || current("")>{tr(Msg::AnyCategory)}</a></li>
-                {categories.iter().cloned().map(|c| {
+                {categories.iter().map(|c| {
                     let cid = c.id.to_string();
                     let (cid_href, cid_cur) = (cid.clone(), cid);
                     let indent = format!("padding-left: {}em", 0.25 + 1.25 * c.depth as f32);
@@ -239,6 +255,7 @@ fn CategoryPanel(
             })}
         </nav>
     }
+    .into_any()
 }
 
 /// The GET form of filters; everything it sets ends up in the URL.
@@ -309,6 +326,7 @@ fn Filters(
             <button type="submit">{tr(Msg::Filter)}</button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -323,6 +341,7 @@ fn CategorySelect(list: Vec<CategoryView>, selected: String) -> impl IntoView {
             }).collect_view()}
         </select>
     }
+    .into_any()
 }
 
 fn sort_label(s: QuestionSort) -> Msg {
@@ -359,7 +378,8 @@ fn QuestionList(
     }
     let pages = (page.total.div_ceil(u64::from(page.per_page.max(1))).max(1)) as u32;
     let filters = filter_query(&q);
-    let pager = view! { <Pager page=page.page pages total=page.total base_query=filters.clone() /> };
+    let pager =
+        view! { <Pager page=page.page pages total=page.total base_query=filters.clone() /> };
     if !bank.editable {
         return view! { <QuestionTable items=page.items selected=None />{pager} }.into_any();
     }
@@ -373,7 +393,8 @@ fn QuestionList(
     } else {
         filters
     };
-    view! { <BulkForm bank_id=bank.id.to_string() items=page.items categories back bulk />{pager} }.into_any()
+    view! { <BulkForm bank_id=bank.id.to_string() items=page.items categories back bulk />{pager} }
+        .into_any()
 }
 
 /// The checked rows, the chosen change and its arguments, mirrored in signals so that
@@ -450,6 +471,7 @@ fn BulkForm(
             </fieldset>
         </form>
     }
+    .into_any()
 }
 
 /// The rows; with a selection, each row starts with its checkbox.
@@ -536,6 +558,7 @@ fn QuestionTable(items: Vec<QuestionSummary>, selected: Option<Selection>) -> im
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 /// Rename and sharing, for the bank's owners.
@@ -573,6 +596,7 @@ fn BankSettings(bank: BankView, update: ServerAction<UpdateBank>) -> impl IntoVi
             </Suspense>
         </section>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -4,6 +4,10 @@
 use super::*;
 use crate::question_bank::model::{BlankPolicy, KeyForm, Points, QuestionType};
 
+mod export;
+mod gift;
+mod hostile;
+mod moodle;
 mod sheet;
 mod strategies;
 
@@ -116,7 +120,12 @@ fn sample() -> Vec<QuestionDraft> {
     let mut single = draft(
         QuestionType::Single,
         "党的最高领导机关是（  ）？\n请选出 <最佳> 答案 & 说明",
-        &["全国代表大会 \"甲\"", "中央委员会 '乙'", "x < y > z", "a]]>b {c} ~d =e #f :g"],
+        &[
+            "全国代表大会 \"甲\"",
+            "中央委员会 '乙'",
+            "x < y > z",
+            "a]]>b {c} ~d =e #f :g",
+        ],
         KeyForm::Choice(vec![0]),
     );
     single.explanation = "见党章第十条。\n第二行：[html] 不是格式".into();
@@ -128,7 +137,13 @@ fn sample() -> Vec<QuestionDraft> {
     let mut multiple = draft(
         QuestionType::Multiple,
         "[html] 党的纪律包括（  ）。",
-        &["政治纪律", "组织纪律", "廉洁纪律", "%50% 群众纪律", "[plain]工作纪律"],
+        &[
+            "政治纪律",
+            "组织纪律",
+            "廉洁纪律",
+            "%50% 群众纪律",
+            "[plain]工作纪律",
+        ],
         KeyForm::Choice(vec![0, 2, 4]),
     );
     multiple.category = strings(&["党章党规", "纪律/处分条例"]);
@@ -167,7 +182,11 @@ fn sample() -> Vec<QuestionDraft> {
         QuestionType::FillBlank,
         "（  ）必须履行（  ）规定的义务。",
         &[],
-        blanks(&[&["党员", "党的成员"], &["党章", "CPC Constitution"]], true, false),
+        blanks(
+            &[&["党员", "党的成员"], &["党章", "CPC Constitution"]],
+            true,
+            false,
+        ),
     );
     fill_two.category = strings(&["党章党规"]);
     fill_two.difficulty = 4;

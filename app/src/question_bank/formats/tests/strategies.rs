@@ -53,8 +53,11 @@ fn tag() -> impl Strategy<Value = String> {
 }
 
 fn key_and_options(caps: Caps) -> impl Strategy<Value = (QuestionType, Vec<String>, KeyForm)> {
-    let choice = (proptest::collection::vec(text(HARD, 12), 2..=8), any::<u8>()).prop_map(
-        |(texts, pick)| {
+    let choice = (
+        proptest::collection::vec(text(HARD, 12), 2..=8),
+        any::<u8>(),
+    )
+        .prop_map(|(texts, pick)| {
             // A distinct last character keeps options distinct after any folding.
             let options: Vec<String> = texts
                 .iter()
@@ -70,9 +73,9 @@ fn key_and_options(caps: Caps) -> impl Strategy<Value = (QuestionType, Vec<Strin
                 let key = KeyForm::Choice(vec![first, second]);
                 (QuestionType::Multiple, options, key)
             }
-        },
-    );
-    let truth = any::<bool>().prop_map(|b| (QuestionType::TrueFalse, Vec::new(), KeyForm::TrueFalse(b)));
+        });
+    let truth =
+        any::<bool>().prop_map(|b| (QuestionType::TrueFalse, Vec::new(), KeyForm::TrueFalse(b)));
     let blank_count = if caps.blanks { 1..=3usize } else { 1..=1usize };
     let blank = proptest::collection::vec(text(caps.answer_alphabet, 10), 1..=3);
     let fill = (
@@ -92,7 +95,11 @@ fn key_and_options(caps: Caps) -> impl Strategy<Value = (QuestionType, Vec<Strin
                     case_insensitive: true,
                 }
             };
-            (QuestionType::FillBlank, Vec::new(), KeyForm::Blanks { answers, policy })
+            (
+                QuestionType::FillBlank,
+                Vec::new(),
+                KeyForm::Blanks { answers, policy },
+            )
         });
     prop_oneof![choice, truth, fill]
 }
@@ -108,16 +115,19 @@ pub(super) fn drafts(caps: Caps) -> impl Strategy<Value = QuestionDraft> {
         proptest::collection::vec(tag(), 0..4),
         1u32..=100_000,
     )
-        .prop_filter_map("valid", move |((qtype, options, key), stem, expl, category, difficulty, tags, points)| {
-            let mut d = draft(qtype, &stem, &[], key);
-            d.options = options;
-            d.explanation = expl.unwrap_or_default();
-            d.category = category;
-            if caps.extras {
-                d.difficulty = difficulty;
-                d.tags = tags;
-                d.points = Points(points);
-            }
-            domain::validate(d).ok().map(|v| v.draft)
-        })
+        .prop_filter_map(
+            "valid",
+            move |((qtype, options, key), stem, expl, category, difficulty, tags, points)| {
+                let mut d = draft(qtype, &stem, &[], key);
+                d.options = options;
+                d.explanation = expl.unwrap_or_default();
+                d.category = category;
+                if caps.extras {
+                    d.difficulty = difficulty;
+                    d.tags = tags;
+                    d.points = Points(points);
+                }
+                domain::validate(d).ok().map(|v| v.draft)
+            },
+        )
 }
