@@ -491,7 +491,7 @@ messages! {
     PaperSectionTitle => "部分名称", "Section title";
     SectionRename => "改名", "Rename";
     RemoveSection => "删除此部分", "Remove this section";
-    RemoveSectionLabel => "删除第 {n} 部分", "Remove section {n}";
+    RemoveSectionLabel => "删除此部分（第 {n} 部分）", "Remove this section (section {n})";
     FixedQuestions => "固定题目", "Fixed questions";
     NoFixedQuestions => "没有固定题目。", "No fixed questions.";
     DrawRules => "抽题规则", "Draw rules";
@@ -583,13 +583,13 @@ messages! {
     NoCandidatesAssigned => "还没有安排考生。", "No candidates assigned yet.";
     AccommodationCol => "延长时间", "Extra time";
     EditAccommodation => "设置延长时间", "Set extra time";
-    EditAccommodationFor => "设置{name}的延长时间", "Set extra time for {name}";
+    EditAccommodationFor => "设置延长时间：{name}", "Set extra time: {name}";
     AccExtraMinutes => "延长分钟数", "Extra minutes";
     AccExtraPercent => "按时长延长（%）", "Extra percent of duration";
     AccommodationReason => "原因", "Reason";
     AccExtraMinutesN => "+{n} 分钟", "+{n} min";
     RemoveFromSitting => "移出", "Remove";
-    RemoveCandidateLabel => "将{name}移出本场次", "Remove {name} from this sitting";
+    RemoveCandidateLabel => "移出：{name}", "Remove: {name}";
     CalendarTitle => "场次日历", "Sitting calendar";
     SittingsCalendarView => "日历视图", "Calendar";
     SittingsListView => "列表视图", "List";

@@ -16,13 +16,27 @@ use app::sittings::model::{SittingMode, SittingSpec};
 use app::sittings::service::{self as sittings, Selector};
 use app::time::Timestamp;
 
-const CATEGORIES: [&str; 3] = ["习近平新时代中国特色社会主义思想", "党章党规", "重要讲话精神"];
+const CATEGORIES: [&str; 3] = [
+    "习近平新时代中国特色社会主义思想",
+    "党章党规",
+    "重要讲话精神",
+];
 
 /// Topics the generated questions are about, per category.
 const TOPICS: [[&str; 4]; 3] = [
     ["“两个确立”", "新发展理念", "全过程人民民主", "中国式现代化"],
-    ["民主集中制", "党的纪律处分条例", "廉洁自律准则", "党员权利保障条例"],
-    ["党的二十大报告", "全面从严治党", "高质量发展", "总体国家安全观"],
+    [
+        "民主集中制",
+        "党的纪律处分条例",
+        "廉洁自律准则",
+        "党员权利保障条例",
+    ],
+    [
+        "党的二十大报告",
+        "全面从严治党",
+        "高质量发展",
+        "总体国家安全观",
+    ],
 ];
 
 fn draft(i: usize) -> QuestionDraft {
@@ -104,15 +118,22 @@ pub async fn load(
     let bank_id: BankId =
         bank::create_bank(state, admin, addr, "干部应知应会题库（示例）", None).await?;
     for i in 0..132 {
-        bank::create_question(state, admin, addr, bank_id, draft(i), QuestionStatus::Active)
-            .await?;
+        bank::create_question(
+            state,
+            admin,
+            addr,
+            bank_id,
+            draft(i),
+            QuestionStatus::Active,
+        )
+        .await?;
     }
     let categories = bank::list_categories(state, admin, bank_id).await?;
     let category = |name: &str| -> Option<CategoryId> {
         categories.iter().find(|k| k.name == name).map(|k| k.id)
     };
-    let exam = papers::create_exam(state, admin, addr, bank_id, "2026年度干部党内法规知识测试")
-        .await?;
+    let exam =
+        papers::create_exam(state, admin, addr, bank_id, "2026年度干部党内法规知识测试").await?;
     papers::save_settings(
         state,
         admin,
@@ -150,7 +171,11 @@ pub async fn load(
                 qtype,
                 difficulty: None,
                 count: per_category as u32 * 2,
-                points_each: Points(if qtype == QuestionType::Multiple { 400 } else { 200 }),
+                points_each: Points(if qtype == QuestionType::Multiple {
+                    400
+                } else {
+                    200
+                }),
             };
             papers::edit_sections(
                 state,
@@ -205,7 +230,10 @@ mod tests {
         // 2026-11-28 23:30 in Shanghai is 15:30 UTC.
         let now = Timestamp(1_795_879_800_000);
         let start = morning_cst(now, 1);
-        assert_eq!((start.0 + 8 * 3600 * 1000) % (24 * 3600 * 1000), 9 * 3600 * 1000);
+        assert_eq!(
+            (start.0 + 8 * 3600 * 1000) % (24 * 3600 * 1000),
+            9 * 3600 * 1000
+        );
         assert!(start > now);
     }
 }

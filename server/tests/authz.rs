@@ -45,14 +45,38 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         // Only whoever uploaded a file sees and commits its import.
         "question-imports/get" | "question-imports/commit" => who == Organizer,
         // Everything on EAST's bank, exam and sitting: staff whose scope covers EAST.
-        "banks/get" | "banks/share-codes" | "banks/update" | "categories/list" | "categories/create"
-        | "questions/search" | "questions/get" | "questions/versions" | "questions/create"
-        | "questions/update" | "questions/bulk" | "exams/create" | "exams/get" | "exams/editor-data"
-        | "exams/settings" | "exams/section-add" | "exams/section-rename"
-        | "exams/section-remove" | "exams/rule-add" | "exams/rule-remove" | "exams/fixed-add"
-        | "exams/fixed-remove" | "exams/preview" | "sittings/of-exam" | "sittings/get"
-        | "sittings/roster" | "sittings/create" | "sittings/update" | "sittings/assign-preview"
-        | "sittings/assign" | "sittings/unassign" | "sittings/accommodation" => {
+        "banks/get"
+        | "banks/share-codes"
+        | "banks/update"
+        | "categories/list"
+        | "categories/create"
+        | "questions/search"
+        | "questions/get"
+        | "questions/versions"
+        | "questions/create"
+        | "questions/update"
+        | "questions/bulk"
+        | "exams/create"
+        | "exams/get"
+        | "exams/editor-data"
+        | "exams/settings"
+        | "exams/section-add"
+        | "exams/section-rename"
+        | "exams/section-remove"
+        | "exams/rule-add"
+        | "exams/rule-remove"
+        | "exams/fixed-add"
+        | "exams/fixed-remove"
+        | "exams/preview"
+        | "sittings/of-exam"
+        | "sittings/get"
+        | "sittings/roster"
+        | "sittings/create"
+        | "sittings/update"
+        | "sittings/assign-preview"
+        | "sittings/assign"
+        | "sittings/unassign"
+        | "sittings/accommodation" => {
             matches!(who, Organizer | Admin)
         }
         "users/get"
@@ -245,8 +269,12 @@ async fn authoring_fixture(
         )
         .await
         .unwrap();
-    let _: () = org.call("banks/create", &[("name", "东区题库")]).await.unwrap();
-    let banks: Vec<app::question_bank::model::BankView> = org.call("banks/list", &[]).await.unwrap();
+    let _: () = org
+        .call("banks/create", &[("name", "东区题库")])
+        .await
+        .unwrap();
+    let banks: Vec<app::question_bank::model::BankView> =
+        org.call("banks/list", &[]).await.unwrap();
     let bank = banks[0].id.to_string();
     let mut form = vec![("bank_id", bank.as_str())];
     form.extend(QUESTION);
@@ -325,8 +353,14 @@ async fn authoring_fixture(
     );
     let res = org
         .http
-        .post(format!("http://{}/organize/banks/{bank}/import/upload", org.addr))
-        .header("cookie", format!("examhall_session={}", org.session.clone().unwrap()))
+        .post(format!(
+            "http://{}/organize/banks/{bank}/import/upload",
+            org.addr
+        ))
+        .header(
+            "cookie",
+            format!("examhall_session={}", org.session.clone().unwrap()),
+        )
         .multipart(form)
         .send()
         .await
@@ -335,7 +369,11 @@ async fn authoring_fixture(
     let question_import = location
         .trim_start_matches("/organize/question-imports/")
         .to_owned();
-    assert_eq!(question_import.len(), 36, "upload redirects to its preview: {location}");
+    assert_eq!(
+        question_import.len(),
+        36,
+        "upload redirects to its preview: {location}"
+    );
     let _ = admin;
     (org, (bank, question, exam, sitting, question_import))
 }

@@ -23,7 +23,10 @@ async fn organizer(w: &World) -> (Client, String) {
     let mut org = w
         .person(&mut admin, "org.east", &east, &["role_organizer"], "")
         .await;
-    let _: () = org.call("banks/create", &[("name", "导入题库")]).await.unwrap();
+    let _: () = org
+        .call("banks/create", &[("name", "导入题库")])
+        .await
+        .unwrap();
     let banks: Vec<BankView> = org.call("banks/list", &[]).await.unwrap();
     let bank = banks[0].id.to_string();
     (org, bank)
@@ -31,12 +34,20 @@ async fn organizer(w: &World) -> (Client, String) {
 
 /// Uploads a file; returns where the server redirected (the preview, or back with an error).
 async fn upload(c: &mut Client, bank: &str, name: &str, bytes: Vec<u8>) -> String {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
     let res = c
         .http
-        .post(format!("http://{}/organize/banks/{bank}/import/upload", c.addr))
-        .header("cookie", format!("examhall_session={}", c.session.clone().unwrap()))
+        .post(format!(
+            "http://{}/organize/banks/{bank}/import/upload",
+            c.addr
+        ))
+        .header(
+            "cookie",
+            format!("examhall_session={}", c.session.clone().unwrap()),
+        )
         .multipart(form)
         .send()
         .await
@@ -104,7 +115,10 @@ both_backends!(
             );
             if name == "questions.gift.txt" {
                 first_gift = p.new_count;
-                assert!(p.skipped_count >= 3, "essay, matching and numeric are skipped: {p:?}");
+                assert!(
+                    p.skipped_count >= 3,
+                    "essay, matching and numeric are skipped: {p:?}"
+                );
             }
             let out: ImportOutcome = org
                 .call(
@@ -126,13 +140,25 @@ both_backends!(
         assert_eq!(total(&mut org, &bank).await, imported);
 
         // The same file again: every question is a duplicate; overwrite replaces them.
-        let loc = upload(&mut org, &bank, "questions.gift.txt", fixture("questions.gift.txt")).await;
+        let loc = upload(
+            &mut org,
+            &bank,
+            "questions.gift.txt",
+            fixture("questions.gift.txt"),
+        )
+        .await;
         let id = import_id(&loc);
-        let p: QuestionImportPreview = org.call("question-imports/get", &[("id", &id)]).await.unwrap();
+        let p: QuestionImportPreview = org
+            .call("question-imports/get", &[("id", &id)])
+            .await
+            .unwrap();
         assert_eq!(p.new_count, 0);
         assert!(p.duplicate_count > 0);
         let out: ImportOutcome = org
-            .call("question-imports/commit", &[("id", &id), ("duplicates", "overwrite")])
+            .call(
+                "question-imports/commit",
+                &[("id", &id), ("duplicates", "overwrite")],
+            )
             .await
             .unwrap();
         // Repeats inside the file count as duplicates too, but each stored question is
@@ -156,14 +182,35 @@ both_backends!(
         csv.push_str("未知题型,坏行,甲,乙,,A,党章党规,3,1\n");
         let loc = upload(&mut org, &bank, "big.csv", csv.into_bytes()).await;
         let id = import_id(&loc);
-        let p: QuestionImportPreview = org.call("question-imports/get", &[("id", &id)]).await.unwrap();
+        let p: QuestionImportPreview = org
+            .call("question-imports/get", &[("id", &id)])
+            .await
+            .unwrap();
         assert_eq!(p.new_count, 10_000);
-        assert_eq!(p.invalid_count, 2, "{:?}", p.items.iter().filter(|i| i.status == ImportItemStatus::Invalid).collect::<Vec<_>>());
-        let bad: Vec<_> = p.items.iter().filter(|i| i.status == ImportItemStatus::Invalid).collect();
-        assert_eq!(bad[0].locator, app::question_bank::model::ItemLocator::Row(10_002));
+        assert_eq!(
+            p.invalid_count,
+            2,
+            "{:?}",
+            p.items
+                .iter()
+                .filter(|i| i.status == ImportItemStatus::Invalid)
+                .collect::<Vec<_>>()
+        );
+        let bad: Vec<_> = p
+            .items
+            .iter()
+            .filter(|i| i.status == ImportItemStatus::Invalid)
+            .collect();
+        assert_eq!(
+            bad[0].locator,
+            app::question_bank::model::ItemLocator::Row(10_002)
+        );
         assert!(!bad[0].problems.is_empty());
         let out: ImportOutcome = org
-            .call("question-imports/commit", &[("id", &id), ("duplicates", "skip")])
+            .call(
+                "question-imports/commit",
+                &[("id", &id), ("duplicates", "skip")],
+            )
             .await
             .unwrap();
         assert_eq!(out.created, 10_000);
@@ -180,21 +227,41 @@ both_backends!(
         let loc = upload(&mut org, &bank, "q.gift", fixture("questions.gift.txt")).await;
         let id = import_id(&loc);
         let _: ImportOutcome = org
-            .call("question-imports/commit", &[("id", &id), ("duplicates", "skip")])
+            .call(
+                "question-imports/commit",
+                &[("id", &id), ("duplicates", "skip")],
+            )
             .await
             .unwrap();
         let n = total(&mut org, &bank).await;
         for (ext, bank_name) in [("xlsx", "Excel 副本"), ("xml", "XML 副本")] {
-            let res = org.get(&format!("/organize/banks/{bank}/export.{ext}")).await;
+            let res = org
+                .get(&format!("/organize/banks/{bank}/export.{ext}"))
+                .await;
             assert!(res.status().is_success(), "export {ext}: {}", res.status());
             let bytes = res.bytes().await.unwrap().to_vec();
-            let _: () = org.call("banks/create", &[("name", bank_name)]).await.unwrap();
+            let _: () = org
+                .call("banks/create", &[("name", bank_name)])
+                .await
+                .unwrap();
             let banks: Vec<BankView> = org.call("banks/list", &[]).await.unwrap();
-            let copy = banks.iter().find(|b| b.name == bank_name).unwrap().id.to_string();
+            let copy = banks
+                .iter()
+                .find(|b| b.name == bank_name)
+                .unwrap()
+                .id
+                .to_string();
             let loc = upload(&mut org, &copy, &format!("export.{ext}"), bytes).await;
             let id = import_id(&loc);
-            let p: QuestionImportPreview = org.call("question-imports/get", &[("id", &id)]).await.unwrap();
-            assert_eq!((p.new_count as u64, p.invalid_count, p.skipped_count), (n, 0, 0), "{ext}: {p:?}");
+            let p: QuestionImportPreview = org
+                .call("question-imports/get", &[("id", &id)])
+                .await
+                .unwrap();
+            assert_eq!(
+                (p.new_count as u64, p.invalid_count, p.skipped_count),
+                (n, 0, 0),
+                "{ext}: {p:?}"
+            );
         }
         w.finish().await;
     }
@@ -218,11 +285,16 @@ both_backends!(
             let loc = upload(&mut org, &bank, name, bytes).await;
             if let Some(id) = loc.strip_prefix("/organize/question-imports/") {
                 // A file that parses into per-question errors still imports nothing good.
-                let p: QuestionImportPreview =
-                    org.call("question-imports/get", &[("id", id)]).await.unwrap();
+                let p: QuestionImportPreview = org
+                    .call("question-imports/get", &[("id", id)])
+                    .await
+                    .unwrap();
                 assert_eq!(p.new_count, 0, "{name}: {p:?}");
             } else {
-                assert!(loc.contains("error="), "{name} goes back with an error: {loc}");
+                assert!(
+                    loc.contains("error="),
+                    "{name} goes back with an error: {loc}"
+                );
             }
         }
         assert_eq!(total(&mut org, &bank).await, 0);

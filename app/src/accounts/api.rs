@@ -350,8 +350,16 @@ pub async fn update_unit(
     };
     let result = match (parent, parse_id(&id)) {
         (Ok(parent), Ok(uid)) => {
-            service::update_unit(&cx.state, a, &cx.info.client_addr, uid, &code, &name, parent)
-                .await
+            service::update_unit(
+                &cx.state,
+                a,
+                &cx.info.client_addr,
+                uid,
+                &code,
+                &name,
+                parent,
+            )
+            .await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };

@@ -20,6 +20,8 @@ use crate::i18n::Msg;
 use crate::question_bank::model::{Points, QuestionType};
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
+#[cfg(feature = "ssr")]
+use crate::server::forms::keep_input_on_error;
 
 #[cfg(feature = "ssr")]
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
@@ -51,8 +53,12 @@ pub async fn get_exam(id: String) -> Result<ExamDetail, AppError> {
 pub async fn create_exam(bank_id: String, title: String) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
-    let bank = parse_id(&bank_id)?;
-    let id = service::create_exam(&cx.state, a, &cx.info.client_addr, bank, &title).await?;
+    let result = match parse_id(&bank_id) {
+        Ok(bank) => service::create_exam(&cx.state, a, &cx.info.client_addr, bank, &title).await,
+        Err(_) => Err(AppError::invalid("bank_id", Msg::ErrRequired)),
+    };
+    let fields = [("bank_id", bank_id), ("title", title)];
+    let id = keep_input_on_error(result, <CreateExam as server_fn::ServerFn>::PATH, &fields)?;
     leptos_axum::redirect(&format!("/organize/exams/{id}"));
     Ok(())
 }
@@ -77,34 +83,107 @@ pub async fn save_exam_settings(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
-    let pass_mark = match pass_kind.as_str() {
+    let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" }.to_owned();
+    let typed = [
+        ("title", title.clone()),
+        ("instructions", instructions.clone()),
+        ("duration_minutes", duration_minutes.clone()),
+        ("pass_kind", pass_kind.clone()),
+        ("pass_value", pass_value.clone()),
+        ("multi_scoring", multi_scoring.clone()),
+        ("visibility", visibility.clone()),
+        ("retake_count", retake_count.clone()),
+        ("retake_min_wait_days", retake_min_wait_days.clone()),
+        ("shuffle_questions", flag(&shuffle_questions)),
+        ("shuffle_options", flag(&shuffle_options)),
+        ("fill_per_blank", flag(&fill_per_blank)),
+        ("review_after_close", flag(&review_after_close)),
+        ("retake_fresh_paper", flag(&retake_fresh_paper)),
+    ];
+    let result = save_settings_inner(
+        &cx,
+        a,
+        &id,
+        title,
+        instructions,
+        &duration_minutes,
+        &pass_kind,
+        &pass_value,
+        &multi_scoring,
+        &visibility,
+        &retake_count,
+        &retake_min_wait_days,
+        [
+            shuffle_questions.is_some(),
+            shuffle_options.is_some(),
+            fill_per_blank.is_some(),
+            review_after_close.is_some(),
+            retake_fresh_paper.is_some(),
+        ],
+    )
+    .await;
+    keep_input_on_error(
+        result,
+        <SaveExamSettings as server_fn::ServerFn>::PATH,
+        &typed,
+    )
+}
+
+/// Reads the settings form; `flags` are shuffle questions, shuffle options, fill per
+/// blank, review after close and retake fresh paper.
+#[cfg(feature = "ssr")]
+async fn save_settings_inner(
+    cx: &crate::server::Ctx,
+    a: &crate::server::Authed,
+    id: &str,
+    title: String,
+    instructions: String,
+    duration_minutes: &str,
+    pass_kind: &str,
+    pass_value: &str,
+    multi_scoring: &str,
+    visibility: &str,
+    retake_count: &str,
+    retake_min_wait_days: &str,
+    flags: [bool; 5],
+) -> Result<(), AppError> {
+    let [shuffle_questions, shuffle_options, fill_per_blank, review_after_close, retake_fresh_paper] =
+        flags;
+    let pass_mark = match pass_kind {
         "points" => PassMark::Points(
-            Points::parse(&pass_value)
+            Points::parse(pass_value)
                 .ok_or(AppError::invalid("pass_value", Msg::ErrPointsInvalid))?,
         ),
-        _ => PassMark::Percent(number("pass_value", &pass_value)?),
+        _ => PassMark::Percent(number("pass_value", pass_value)?),
     };
     let settings = ExamSettings {
         title,
         instructions,
-        duration_minutes: number("duration_minutes", &duration_minutes)?,
+        duration_minutes: number("duration_minutes", duration_minutes)?,
         pass_mark,
-        shuffle_questions: shuffle_questions.is_some(),
-        shuffle_options: shuffle_options.is_some(),
-        multi_scoring: match multi_scoring.as_str() {
+        shuffle_questions,
+        shuffle_options,
+        multi_scoring: match multi_scoring {
             "partial" => MultiScoring::Partial,
             _ => MultiScoring::AllOrNothing,
         },
-        fill_per_blank: fill_per_blank.is_some(),
-        visibility: ResultVisibility::from_key(&visibility).unwrap_or_default(),
-        review_after_close: review_after_close.is_some(),
-        retake_count: number("retake_count", &retake_count)?,
-        retake_min_wait_days: number("retake_min_wait_days", &retake_min_wait_days)?,
-        retake_fresh_paper: retake_fresh_paper.is_some(),
+        fill_per_blank,
+        visibility: ResultVisibility::from_key(visibility).unwrap_or_default(),
+        review_after_close,
+        retake_count: number("retake_count", retake_count)?,
+        retake_min_wait_days: number("retake_min_wait_days", retake_min_wait_days)?,
+        retake_fresh_paper,
     };
     let lang = cx.lang();
-    service::save_settings(&cx.state, a, &cx.info.client_addr, lang, parse_id(&id)?, settings)
-        .await
+    service::save_settings(
+        &cx.state,
+        a,
+        &cx.info.client_addr,
+        lang,
+        parse_id(id)?,
+        settings,
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -143,7 +222,10 @@ pub async fn add_rule(
     let rule = DrawRule {
         category: match category.trim() {
             "" => None,
-            c => Some(c.parse().map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?),
+            c => Some(
+                c.parse()
+                    .map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?,
+            ),
         },
         qtype: QuestionType::from_key(&qtype)
             .ok_or(AppError::invalid("qtype", Msg::ErrRequired))?,
@@ -183,7 +265,8 @@ pub async fn add_fixed(
     if ids.is_empty() {
         return Err(AppError::invalid("question_ids", Msg::ErrRequired));
     }
-    let points = Points::parse(&points).ok_or(AppError::invalid("points", Msg::ErrPointsInvalid))?;
+    let points =
+        Points::parse(&points).ok_or(AppError::invalid("points", Msg::ErrPointsInvalid))?;
     edit(&id, SectionEdit::AddFixed(section, ids, points)).await
 }
 

@@ -146,8 +146,16 @@ pub async fn create_exam(
         },
     )
     .await?;
-    record(&mut tx, now, a, addr, AuditAction::ExamCreated, &id.to_string(), &settings.title)
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::ExamCreated,
+        &id.to_string(),
+        &settings.title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -169,7 +177,9 @@ pub async fn pool_for(
     for r in rows {
         let (version_id, content) = match pinned.get(&r.id) {
             Some(v) if *v != r.current_version_id => {
-                let old = qrepo::get_version(ex, *v).await?.ok_or(AppError::NotFound)?;
+                let old = qrepo::get_version(ex, *v)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 (*v, old.content)
             }
             _ => (r.current_version_id, r.content),
@@ -286,8 +296,16 @@ async fn store(
     )
     .await?;
     crate::sittings::service::regenerate_unopened(&mut tx, id, now).await?;
-    record(&mut tx, now, a, addr, AuditAction::ExamUpdated, &id.to_string(), &settings.title)
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::ExamUpdated,
+        &id.to_string(),
+        &settings.title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -344,7 +362,9 @@ pub async fn edit_sections(
                 }
                 sections.remove(i);
             }
-            SectionEdit::AddRule(i, rule) => sections.get_mut(i).ok_or_else(missing)?.rules.push(rule),
+            SectionEdit::AddRule(i, rule) => {
+                sections.get_mut(i).ok_or_else(missing)?.rules.push(rule)
+            }
             SectionEdit::RemoveRule(i, r) => {
                 let s = sections.get_mut(i).ok_or_else(missing)?;
                 if r >= s.rules.len() {
@@ -382,7 +402,13 @@ pub fn draw_paper(
     settings: &ExamSettings,
     seed: u64,
 ) -> Vec<DrawnItem> {
-    domain::draw(plan, pool, settings.shuffle_questions, settings.shuffle_options, seed)
+    domain::draw(
+        plan,
+        pool,
+        settings.shuffle_questions,
+        settings.shuffle_options,
+        seed,
+    )
 }
 
 /// Renders drawn items as the candidate sees them (options in the candidate's order),

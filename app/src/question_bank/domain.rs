@@ -219,10 +219,15 @@ fn check_options(options: &[String], errs: &mut Vec<FieldProblem>) {
     }
     let folded: Vec<String> = options
         .iter()
-        .map(|o| normalize_answer(o, BlankPolicy {
-            fold_width: true,
-            case_insensitive: true,
-        }))
+        .map(|o| {
+            normalize_answer(
+                o,
+                BlankPolicy {
+                    fold_width: true,
+                    case_insensitive: true,
+                },
+            )
+        })
         .collect();
     let has_dup = folded
         .iter()
@@ -369,13 +374,21 @@ mod tests {
     }
 
     fn reasons(r: Result<ValidQuestion, Vec<FieldProblem>>) -> Vec<Msg> {
-        r.err().unwrap_or_default().into_iter().map(|p| p.reason).collect()
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.reason)
+            .collect()
     }
 
     #[test]
     fn a_well_formed_single_choice_question_is_cleaned_and_accepted() {
-        let v = validate(single("  党的最高领导机关是？ ", &[" 全国代表大会", "中央委员会"], vec![0]))
-            .expect("valid");
+        let v = validate(single(
+            "  党的最高领导机关是？ ",
+            &[" 全国代表大会", "中央委员会"],
+            vec![0],
+        ))
+        .expect("valid");
         assert_eq!(v.draft.stem, "党的最高领导机关是？");
         assert_eq!(v.draft.options[0], "全国代表大会");
         assert_eq!(v.key, AnswerKey::Choice(vec![0]));
@@ -383,9 +396,15 @@ mod tests {
 
     #[test]
     fn choice_questions_need_two_to_eight_distinct_options_and_a_key_in_range() {
-        assert_eq!(reasons(validate(single("题", &["甲"], vec![0]))), vec![Msg::ErrOptionCount]);
+        assert_eq!(
+            reasons(validate(single("题", &["甲"], vec![0]))),
+            vec![Msg::ErrOptionCount]
+        );
         let nine = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
-        assert_eq!(reasons(validate(single("题", &nine, vec![0]))), vec![Msg::ErrOptionCount]);
+        assert_eq!(
+            reasons(validate(single("题", &nine, vec![0]))),
+            vec![Msg::ErrOptionCount]
+        );
         assert_eq!(
             reasons(validate(single("题", &["ａ", "A"], vec![0]))),
             vec![Msg::ErrOptionDuplicate]
@@ -404,9 +423,15 @@ mod tests {
     fn multiple_choice_needs_at_least_two_correct_options() {
         let mut d = single("题", &["甲", "乙", "丙"], vec![1]);
         d.qtype = QuestionType::Multiple;
-        assert_eq!(reasons(validate(d.clone())), vec![Msg::ErrMultipleTwoAnswers]);
+        assert_eq!(
+            reasons(validate(d.clone())),
+            vec![Msg::ErrMultipleTwoAnswers]
+        );
         d.key = KeyForm::Choice(vec![2, 0, 2]);
-        assert_eq!(validate(d).expect("valid").key, AnswerKey::Choice(vec![0, 2]));
+        assert_eq!(
+            validate(d).expect("valid").key,
+            AnswerKey::Choice(vec![0, 2])
+        );
     }
 
     #[test]
@@ -421,7 +446,10 @@ mod tests {
         let mut d = single("（  ）是党的根本组织原则", &[], vec![]);
         d.qtype = QuestionType::FillBlank;
         d.key = KeyForm::Blanks {
-            answers: vec![vec!["民主集中制".into(), " 民主集中制 ".into()], vec![" ".into()]],
+            answers: vec![
+                vec!["民主集中制".into(), " 民主集中制 ".into()],
+                vec![" ".into()],
+            ],
             policy: BlankPolicy::default(),
         };
         assert_eq!(reasons(validate(d.clone())), vec![Msg::ErrBlankAnswerEmpty]);
@@ -430,10 +458,13 @@ mod tests {
             policy: BlankPolicy::default(),
         };
         let v = validate(d).expect("valid");
-        assert_eq!(v.draft.key, KeyForm::Blanks {
-            answers: vec![vec!["民主集中制".into()]],
-            policy: BlankPolicy::default(),
-        });
+        assert_eq!(
+            v.draft.key,
+            KeyForm::Blanks {
+                answers: vec![vec!["民主集中制".into()]],
+                policy: BlankPolicy::default(),
+            }
+        );
     }
 
     #[test]
@@ -480,7 +511,10 @@ mod tests {
             let key = parse_answer(t, text, p).expect("parses");
             assert_eq!(format_answer(&key), text);
         }
-        assert_eq!(parse_answer(QuestionType::TrueFalse, "√", p), Ok(KeyForm::TrueFalse(true)));
+        assert_eq!(
+            parse_answer(QuestionType::TrueFalse, "√", p),
+            Ok(KeyForm::TrueFalse(true))
+        );
         assert_eq!(
             parse_answer(QuestionType::Single, "甲", p).map_err(|e| e.reason),
             Err(Msg::ErrAnswerLetters)

@@ -55,7 +55,9 @@ impl QuestionType {
     }
 
     pub fn from_key(key: &str) -> Option<QuestionType> {
-        QuestionType::ALL.into_iter().find(|t| t.key() == key.trim())
+        QuestionType::ALL
+            .into_iter()
+            .find(|t| t.key() == key.trim())
     }
 
     pub fn label(self) -> Msg {
@@ -97,7 +99,9 @@ impl QuestionStatus {
     }
 
     pub fn from_key(key: &str) -> Option<QuestionStatus> {
-        QuestionStatus::ALL.into_iter().find(|s| s.key() == key.trim())
+        QuestionStatus::ALL
+            .into_iter()
+            .find(|s| s.key() == key.trim())
     }
 
     pub fn label(self) -> Msg {

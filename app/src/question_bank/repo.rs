@@ -51,13 +51,15 @@ pub async fn insert_bank(
 }
 
 pub async fn rename_bank(ex: &mut impl Exec, id: BankId, name: &str, now: Timestamp) -> R<()> {
-    sql!(ex, |c| sqlx::query("UPDATE banks SET name = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(name)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))
+    sql!(ex, |c| sqlx::query(
+        "UPDATE banks SET name = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))
 }
 
 pub async fn get_bank(ex: &mut impl Exec, id: BankId) -> R<Option<BankRow>> {
@@ -108,11 +110,13 @@ pub async fn bank_shares(ex: &mut impl Exec, bank: BankId) -> R<Vec<ShareRow>> {
 }
 
 pub async fn replace_shares(ex: &mut impl Exec, bank: BankId, units: &[UnitId]) -> R<()> {
-    sql!(ex, |c| sqlx::query("DELETE FROM bank_shares WHERE bank_id = $1")
-        .bind(bank)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM bank_shares WHERE bank_id = $1"
+    )
+    .bind(bank)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     for unit in units {
         sql!(ex, |c| sqlx::query(
             "INSERT INTO bank_shares (bank_id, unit_id) VALUES ($1, $2)"
@@ -179,11 +183,7 @@ pub async fn get_category(
     .await)
 }
 
-pub async fn insert_category(
-    ex: &mut impl Exec,
-    bank: BankId,
-    row: &CategoryRow,
-) -> R<()> {
+pub async fn insert_category(ex: &mut impl Exec, bank: BankId, row: &CategoryRow) -> R<()> {
     sql!(ex, |c| sqlx::query(
         "INSERT INTO categories (id, bank_id, parent_id, name, path, name_path) \
          VALUES ($1, $2, $3, $4, $5, $6)"
@@ -288,7 +288,9 @@ pub async fn question_by_dup_key(
     bank: BankId,
     dup_key: &str,
 ) -> R<Option<QuestionRow>> {
-    let q = format!("SELECT {QUESTION_COLUMNS} FROM questions q WHERE q.bank_id = $1 AND q.dup_key = $2");
+    let q = format!(
+        "SELECT {QUESTION_COLUMNS} FROM questions q WHERE q.bank_id = $1 AND q.dup_key = $2"
+    );
     sql!(ex, |c| sqlx::query_as::<_, QuestionRow>(&q)
         .bind(bank)
         .bind(dup_key)
@@ -383,11 +385,7 @@ pub struct VersionRow {
     pub created_by_login: Option<String>,
 }
 
-pub async fn insert_version(
-    ex: &mut impl Exec,
-    v: &VersionRow,
-    by: UserId,
-) -> R<()> {
+pub async fn insert_version(ex: &mut impl Exec, v: &VersionRow, by: UserId) -> R<()> {
     sql!(ex, |c| sqlx::query(
         "INSERT INTO question_versions (id, question_id, version_no, content, answer_key, \
            in_use, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"

@@ -207,7 +207,10 @@ pub async fn list_banks(state: &AppState, a: &Authed) -> Result<Vec<BankView>, A
             name: b.name,
             owner_unit_id: b.owner_unit_id,
             owner_unit_name: b.owner_unit_name,
-            shared_with: shares.into_iter().map(|s| (s.unit_id, s.unit_name)).collect(),
+            shared_with: shares
+                .into_iter()
+                .map(|s| (s.unit_id, s.unit_name))
+                .collect(),
             question_count: b.question_count.max(0) as u64,
             created_at: b.created_at,
         });
@@ -225,7 +228,10 @@ pub async fn get_bank(state: &AppState, a: &Authed, id: BankId) -> Result<BankVi
         name: b.name,
         owner_unit_id: b.owner_unit_id,
         owner_unit_name: b.owner_unit_name,
-        shared_with: shares.into_iter().map(|s| (s.unit_id, s.unit_name)).collect(),
+        shared_with: shares
+            .into_iter()
+            .map(|s| (s.unit_id, s.unit_name))
+            .collect(),
         question_count: b.question_count.max(0) as u64,
         created_at: b.created_at,
     })
@@ -255,7 +261,16 @@ pub async fn create_bank(
         None => a.scope.id,
     };
     repo::insert_bank(&mut tx, id, &name, owner, a.user.id, now).await?;
-    record(&mut tx, now, a, addr, AuditAction::BankCreated, &id.to_string(), &name).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::BankCreated,
+        &id.to_string(),
+        &name,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -277,13 +292,25 @@ pub async fn update_bank(
     shares.sort();
     shares.dedup();
     for u in &shares {
-        if crate::accounts::repo::get_unit(&mut tx, *u).await?.is_none() {
+        if crate::accounts::repo::get_unit(&mut tx, *u)
+            .await?
+            .is_none()
+        {
             return Err(AppError::invalid("shares", Msg::ErrBadRequest));
         }
     }
     repo::rename_bank(&mut tx, id, &name, now).await?;
     repo::replace_shares(&mut tx, id, &shares).await?;
-    record(&mut tx, now, a, addr, AuditAction::BankUpdated, &id.to_string(), &name).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::BankUpdated,
+        &id.to_string(),
+        &name,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -368,7 +395,10 @@ pub async fn create_category(
     if names.len() > domain::MAX_CATEGORY_DEPTH {
         return Err(AppError::invalid("path", Msg::ErrCategoryTooDeep));
     }
-    if names.iter().any(|n| n.chars().count() > domain::MAX_CATEGORY_CHARS) {
+    if names
+        .iter()
+        .any(|n| n.chars().count() > domain::MAX_CATEGORY_CHARS)
+    {
         return Err(AppError::invalid("path", Msg::ErrTooLong));
     }
     ensure_category(&mut tx, bank, &names).await?;
@@ -398,8 +428,7 @@ fn mirror_row(
     version: (VersionId, i32),
     v: &ValidQuestion,
     category: Option<&CategoryRow>,
-    created_at: Timestamp,
-    now: Timestamp,
+    (created_at, now): (Timestamp, Timestamp),
 ) -> QuestionRow {
     QuestionRow {
         id,
@@ -445,7 +474,15 @@ async fn insert_new(
         created_at: now,
         created_by_login: None,
     };
-    let row = mirror_row(id, bank, status, (version.id, 1), v, category.as_ref(), now, now);
+    let row = mirror_row(
+        id,
+        bank,
+        status,
+        (version.id, 1),
+        v,
+        category.as_ref(),
+        (now, now),
+    );
     repo::insert_question(ex, &row)
         .await
         .map_err(|e| match AppError::from(e) {
@@ -495,8 +532,7 @@ async fn replace_content(
         version,
         v,
         category.as_ref(),
-        existing.created_at,
-        now,
+        (existing.created_at, now),
     );
     repo::update_question(ex, &row)
         .await
@@ -520,7 +556,16 @@ pub async fn create_question(
     bank_for(&mut tx, a, bank, Access::Write).await?;
     let id = insert_new(&mut tx, a, bank, &v, status, now).await?;
     let stem: String = v.draft.stem.chars().take(60).collect();
-    record(&mut tx, now, a, addr, AuditAction::QuestionCreated, &id.to_string(), &stem).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::QuestionCreated,
+        &id.to_string(),
+        &stem,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -542,7 +587,16 @@ pub async fn update_question(
     bank_for(&mut tx, a, existing.bank_id, Access::Write).await?;
     replace_content(&mut tx, a, &existing, &v, status, now).await?;
     let stem: String = v.draft.stem.chars().take(60).collect();
-    record(&mut tx, now, a, addr, AuditAction::QuestionUpdated, &id.to_string(), &stem).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::QuestionUpdated,
+        &id.to_string(),
+        &stem,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -733,8 +787,16 @@ pub async fn bulk(
         }
     };
     let detail = format!("{action:?} × {n}");
-    record(&mut tx, now, a, addr, AuditAction::QuestionsBulkChanged, &bank.to_string(), &detail)
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::QuestionsBulkChanged,
+        &bank.to_string(),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -791,8 +853,7 @@ pub async fn preview_import(
     bytes: &[u8],
 ) -> Result<String, AppError> {
     use super::formats::{self, Locator, Outcome};
-    let parsed = formats::parse_file(file_name, bytes)
-        .map_err(|m| AppError::invalid("file", m))?;
+    let parsed = formats::parse_file(file_name, bytes).map_err(|m| AppError::invalid("file", m))?;
     let existing = {
         let mut c = state.db.read().await?;
         bank_for(&mut c, a, bank, Access::Write).await?;
@@ -831,8 +892,7 @@ pub async fn preview_import(
                     preview.new_count += 1;
                     ImportItemStatus::New
                 };
-                if status == ImportItemStatus::Duplicate
-                    || preview.new_count as usize <= SAMPLE_NEW
+                if status == ImportItemStatus::Duplicate || preview.new_count as usize <= SAMPLE_NEW
                 {
                     preview.items.push(ImportItemView {
                         locator,
@@ -1011,8 +1071,7 @@ pub async fn store_image(
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(AppError::invalid("image", Msg::ErrImageTooLarge));
     }
-    let content_type =
-        sniff_image(bytes).ok_or(AppError::invalid("image", Msg::ErrImageType))?;
+    let content_type = sniff_image(bytes).ok_or(AppError::invalid("image", Msg::ErrImageType))?;
     let now = state.clock.now();
     let id = ImageId(Uuid::new_v4());
     let mut tx = state.db.begin().await?;
@@ -1029,7 +1088,9 @@ pub async fn load_image(
     id: ImageId,
 ) -> Result<(String, Vec<u8>), AppError> {
     let mut c = state.db.read().await?;
-    let img = repo::get_image(&mut c, id).await?.ok_or(AppError::NotFound)?;
+    let img = repo::get_image(&mut c, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     bank_for(&mut c, a, img.bank_id, Access::Read).await?;
     Ok((img.content_type, img.bytes))
 }

@@ -20,6 +20,8 @@ use crate::accounts::model::Role;
 use crate::i18n::Msg;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
+#[cfg(feature = "ssr")]
+use crate::server::forms::keep_input_on_error;
 
 #[cfg(feature = "ssr")]
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
@@ -111,7 +113,18 @@ pub async fn create_sitting(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
-    let spec = spec_from(
+    let typed = typed_fields(
+        &name,
+        &window_start,
+        &window_end,
+        &mode,
+        &late_entry_minutes,
+        &capacity,
+        &location,
+        is_retake.is_some(),
+    );
+    let exam = parse_id(&exam_id)?;
+    let result = match spec_from(
         name,
         &window_start,
         &window_end,
@@ -120,10 +133,11 @@ pub async fn create_sitting(
         &capacity,
         location,
         is_retake.is_some(),
-    )?;
-    let id =
-        service::create_sitting(&cx.state, a, &cx.info.client_addr, parse_id(&exam_id)?, spec)
-            .await?;
+    ) {
+        Ok(spec) => service::create_sitting(&cx.state, a, &cx.info.client_addr, exam, spec).await,
+        Err(e) => Err(e),
+    };
+    let id = keep_input_on_error(result, <CreateSitting as server_fn::ServerFn>::PATH, &typed)?;
     leptos_axum::redirect(&format!("/organize/sittings/{id}"));
     Ok(())
 }
@@ -142,7 +156,18 @@ pub async fn update_sitting(
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
-    let spec = spec_from(
+    let typed = typed_fields(
+        &name,
+        &window_start,
+        &window_end,
+        &mode,
+        &late_entry_minutes,
+        &capacity,
+        &location,
+        is_retake.is_some(),
+    );
+    let sitting = parse_id(&id)?;
+    let result = match spec_from(
         name,
         &window_start,
         &window_end,
@@ -151,8 +176,37 @@ pub async fn update_sitting(
         &capacity,
         location,
         is_retake.is_some(),
-    )?;
-    service::update_sitting(&cx.state, a, &cx.info.client_addr, parse_id(&id)?, spec).await
+    ) {
+        Ok(spec) => {
+            service::update_sitting(&cx.state, a, &cx.info.client_addr, sitting, spec).await
+        }
+        Err(e) => Err(e),
+    };
+    keep_input_on_error(result, <UpdateSitting as server_fn::ServerFn>::PATH, &typed)
+}
+
+/// The sitting form's values, to send back after a failed plain-form post.
+#[cfg(feature = "ssr")]
+fn typed_fields(
+    name: &str,
+    window_start: &str,
+    window_end: &str,
+    mode: &str,
+    late_entry_minutes: &str,
+    capacity: &str,
+    location: &str,
+    is_retake: bool,
+) -> [(&'static str, String); 8] {
+    [
+        ("name", name.to_owned()),
+        ("window_start", window_start.to_owned()),
+        ("window_end", window_end.to_owned()),
+        ("mode", mode.to_owned()),
+        ("late_entry_minutes", late_entry_minutes.to_owned()),
+        ("capacity", capacity.to_owned()),
+        ("location", location.to_owned()),
+        ("is_retake", if is_retake { "1" } else { "" }.to_owned()),
+    ]
 }
 
 /// `by` is `logins` (one login per line or comma), `unit` (with `with_sub_units`) or

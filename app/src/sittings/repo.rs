@@ -176,10 +176,7 @@ pub async fn users_by_login(ex: &mut impl Exec, login: &str) -> R<Option<Candida
 
 /// Users in units whose path starts with `path_prefix` (a subtree), or exactly in one
 /// unit when `exact_unit_path` is given instead.
-pub async fn users_in_units(
-    ex: &mut impl Exec,
-    path_pattern: &str,
-) -> R<Vec<CandidateRow>> {
+pub async fn users_in_units(ex: &mut impl Exec, path_pattern: &str) -> R<Vec<CandidateRow>> {
     let q = format!(
         "SELECT {CANDIDATE_COLUMNS} FROM users u JOIN units un ON un.id = u.unit_id \
          WHERE un.path LIKE $1 ESCAPE '\\' ORDER BY un.path, u.login"
@@ -262,12 +259,14 @@ pub async fn insert_assignment(
 }
 
 pub async fn delete_assignment(ex: &mut impl Exec, sitting: SittingId, user: UserId) -> R<u64> {
-    sql!(ex, |c| sqlx::query("DELETE FROM assignments WHERE sitting_id = $1 AND user_id = $2")
-        .bind(sitting)
-        .bind(user)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "DELETE FROM assignments WHERE sitting_id = $1 AND user_id = $2"
+    )
+    .bind(sitting)
+    .bind(user)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 pub async fn set_paper(

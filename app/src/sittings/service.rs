@@ -131,7 +131,16 @@ pub async fn create_sitting(
     let id = SittingId(Uuid::new_v4());
     repo::insert_sitting(&mut tx, id, exam, &data_of(&spec), a.user.id, now).await?;
     let detail = format!("{} {}", exam_row.title, spec.name.trim());
-    record(&mut tx, now, a, addr, AuditAction::SittingCreated, &id.to_string(), &detail).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::SittingCreated,
+        &id.to_string(),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -159,8 +168,16 @@ pub async fn update_sitting(
         return Err(AppError::invalid("capacity", Msg::ErrCapacityBelowAssigned));
     }
     repo::update_sitting(&mut tx, id, &data_of(&spec), now).await?;
-    record(&mut tx, now, a, addr, AuditAction::SittingUpdated, &id.to_string(), spec.name.trim())
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::SittingUpdated,
+        &id.to_string(),
+        spec.name.trim(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -234,7 +251,10 @@ pub async fn roster(
 pub enum Selector {
     Logins(Vec<String>),
     /// A unit, with or without its sub-units.
-    Unit { unit: UnitId, with_sub_units: bool },
+    Unit {
+        unit: UnitId,
+        with_sub_units: bool,
+    },
     RankTag(String),
 }
 
@@ -315,9 +335,14 @@ async fn evaluate(
             conflicts.push(conflict(&p, AssignConflict::Disabled, None));
         } else if repo::is_assigned(ex, sitting.id, p.id).await? {
             conflicts.push(conflict(&p, AssignConflict::AlreadyAssigned, None));
-        } else if let Some(other) =
-            repo::overlapping(ex, p.id, sitting.id, sitting.window_start, sitting.window_end)
-                .await?
+        } else if let Some(other) = repo::overlapping(
+            ex,
+            p.id,
+            sitting.id,
+            sitting.window_start,
+            sitting.window_end,
+        )
+        .await?
         {
             conflicts.push(conflict(&p, AssignConflict::Overlap, Some(other)));
         } else if ok.len() as u32 >= seats {
@@ -370,8 +395,16 @@ pub async fn assign(
     let users: Vec<UserId> = e.ok.iter().map(|p| p.id).collect();
     generate_papers(&mut tx, &sitting, &users).await?;
     let detail = format!("{} × {}", sitting.name, users.len());
-    record(&mut tx, now, a, addr, AuditAction::CandidatesAssigned, &id.to_string(), &detail)
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::CandidatesAssigned,
+        &id.to_string(),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(AssignPreview {
         will_assign: e.ok.len() as u32,
@@ -396,8 +429,16 @@ pub async fn unassign(
     if repo::delete_assignment(&mut tx, id, user).await? == 0 {
         return Err(AppError::NotFound);
     }
-    record(&mut tx, now, a, addr, AuditAction::CandidateUnassigned, &id.to_string(), &user.to_string())
-        .await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::CandidateUnassigned,
+        &id.to_string(),
+        &user.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -435,7 +476,16 @@ pub async fn set_accommodation(
         acc.extra_percent,
         acc.reason.trim()
     );
-    record(&mut tx, now, a, addr, AuditAction::AccommodationSet, &id.to_string(), &detail).await?;
+    record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::AccommodationSet,
+        &id.to_string(),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

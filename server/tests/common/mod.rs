@@ -212,7 +212,13 @@ impl World {
 
     /// Creates a unit under the unit with `parent_code` and returns its id.
     #[allow(dead_code)]
-    pub async fn unit(&self, admin: &mut Client, code: &str, name: &str, parent_code: &str) -> String {
+    pub async fn unit(
+        &self,
+        admin: &mut Client,
+        code: &str,
+        name: &str,
+        parent_code: &str,
+    ) -> String {
         let id_of = |list: &[app::accounts::model::UnitView], code: &str| {
             list.iter()
                 .find(|u| u.code == code)
@@ -257,7 +263,10 @@ impl World {
         for r in roles {
             form.push((r, "on"));
         }
-        let _: () = admin.call("users/create", &form).await.expect("user created");
+        let _: () = admin
+            .call("users/create", &form)
+            .await
+            .expect("user created");
         let mut c = self.client();
         c.login(login, "Initial-pass-1").await.expect("signs in");
         let _: () = c

@@ -274,7 +274,9 @@ fn UserEditForms(
     let unit_id = pick("unit_id", user.unit_id.to_string());
     let scope_unit_id = pick(
         "scope_unit_id",
-        user.scope_unit_id.map(|s| s.to_string()).unwrap_or_default(),
+        user.scope_unit_id
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
     );
     let rank_tag = pick("rank_tag", user.rank_tag.clone().unwrap_or_default());
     let roles = if retyped {
