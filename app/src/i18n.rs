@@ -609,6 +609,10 @@ messages! {
     SittingUnderway => "考试正在进行", "Under way now";
 
     // Sittings.
+    ErrLoginColumnMissing => "名单中找不到“登录名”列", "The list has no 登录名 (login) column";
+    AssignFromFile => "从 Excel 名单安排", "Assign from an Excel list";
+    AssignFileLabel => "考生名单（.xlsx 或 .csv，含“登录名”列）", "Candidate list (.xlsx or .csv with a 登录名 column)";
+    AssignFileButton => "读取名单并预览", "Read the list and preview";
     ErrWindowOrder => "结束时间须晚于开始时间", "The end must be after the start";
     ErrWindowTooShort => "考试时段不能短于考试时长", "The window must be at least as long as the exam's duration";
     ErrCapacityRange => "座位数须为 1–100000", "Capacity must be 1–100000";

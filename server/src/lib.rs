@@ -113,6 +113,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/import/template.xlsx", get(app::accounts::http::template_xlsx))
         .route("/admin/import/template.csv", get(app::accounts::http::template_csv))
         .route(
+            "/organize/sittings/{id}/assign/upload",
+            post(app::sittings::http::assign_upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
             "/organize/banks/{id}/import/upload",
             post(qb_http::import_upload).layer(DefaultBodyLimit::max(question_upload_limit)),
         )

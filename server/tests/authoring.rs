@@ -719,3 +719,57 @@ both_backends!(
         w.finish().await;
     }
 );
+
+both_backends!(
+    an_excel_candidate_list_leads_to_the_assignment_preview_of_its_names,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut o = org_world(&w).await;
+        w.person(&mut o.admin, "c1", &o.east, &["role_candidate"], "")
+            .await;
+        let bank = make_bank(&mut o.org, "题库").await;
+        let exam = create_exam(&mut o.org, &bank, "考试").await;
+        let _: () = o
+            .org
+            .call(
+                "sittings/create",
+                &sitting_form(&exam, "第1场", "2026-11-20T09:00", "2026-11-20T12:00", "10"),
+            )
+            .await
+            .unwrap();
+        let sittings: Vec<SittingView> = o.org.call("sittings/list", &[]).await.unwrap();
+        let id = sittings[0].id.to_string();
+        let (http, addr, session) = (
+            o.org.http.clone(),
+            o.org.addr,
+            o.org.session.clone().unwrap(),
+        );
+        let upload = |csv: &'static str| {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("名单.csv"),
+            );
+            http.post(format!(
+                "http://{addr}/organize/sittings/{id}/assign/upload"
+            ))
+            .header("cookie", format!("examhall_session={session}"))
+            .multipart(form)
+            .send()
+        };
+        let res = upload("姓名,登录名\n甲,c1\n乙,nobody\n").await.unwrap();
+        let loc = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            loc.contains("preview=1&by=logins&logins=c1%0Anobody"),
+            "{loc}"
+        );
+        // The preview page for those names lists the unknown one as a conflict.
+        let page = o.org.get(&loc).await.text().await.unwrap();
+        assert!(page.contains("将安排 1 人"), "the count is shown");
+        assert!(page.contains("nobody"), "the unknown login is listed");
+
+        let res = upload("姓名,单位\n甲,东区\n").await.unwrap();
+        let loc = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(loc.contains("error=ErrLoginColumnMissing"), "{loc}");
+        w.finish().await;
+    }
+);

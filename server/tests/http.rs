@@ -450,3 +450,92 @@ both_backends!(
         w.finish().await;
     }
 );
+
+both_backends!(
+    a_rejected_plain_form_edit_comes_back_with_the_values_typed,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let east = w.unit(&mut admin, "EAST", "东区", "3301").await;
+        let cookie = format!("examhall_session={}", admin.session.clone().unwrap());
+        // Renaming the unit to an existing code fails; the page comes back with what was
+        // typed (not the stored values) and the error.
+        let referer = w.server.url(&format!("/admin/units/{east}"));
+        let res = admin
+            .http
+            .post(w.server.url("/api/units/update"))
+            .header("accept", "text/html")
+            .header("referer", &referer)
+            .header("cookie", &cookie)
+            .form(&[
+                ("id", east.as_str()),
+                ("code", "3301"),
+                ("name", "改过的名字"),
+                ("parent_id", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let loc = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(loc.starts_with(&referer) && loc.contains("__err="), "{loc}");
+        let page = admin
+            .http
+            .get(&loc)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("改过的名字"),
+            "the typed name is back in the form"
+        );
+        w.finish().await;
+    }
+);
+
+both_backends!(the_unit_list_is_paginated, |b: Backend| async move {
+    let Some(w) = World::new(b).await else { return };
+    let mut admin = w.admin().await;
+    let units: Vec<app::accounts::model::UnitView> = admin.call("units/list", &[]).await.unwrap();
+    let root = units[0].id.to_string();
+    for i in 0..105 {
+        let code = format!("U{i:03}");
+        let _: () = admin
+            .call(
+                "units/create",
+                &[
+                    ("code", code.as_str()),
+                    ("name", "单位"),
+                    ("parent_id", root.as_str()),
+                ],
+            )
+            .await
+            .unwrap();
+    }
+    // The new-unit form lists every unit as a parent; only the table is paginated.
+    let table = |page: String| {
+        let start = page.find("<table").expect("a unit table");
+        let end = page[start..].find("</table>").expect("table end") + start;
+        page[start..end].to_owned()
+    };
+    let first_page = admin.get("/admin/units").await.text().await.unwrap();
+    assert!(
+        first_page.contains("rel=\"next\""),
+        "a link to the next page"
+    );
+    let first = table(first_page);
+    assert!(
+        first.contains(">U000<") && !first.contains(">U104<"),
+        "page 1 holds the first 100"
+    );
+    let second = table(admin.get("/admin/units?page=2").await.text().await.unwrap());
+    assert!(
+        second.contains(">U104<") && !second.contains(">U000<"),
+        "page 2 holds the rest"
+    );
+    w.finish().await;
+});

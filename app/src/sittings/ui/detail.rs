@@ -257,6 +257,7 @@ fn AssignPanel(
     let lang = use_lang();
     let initial = selection.get_untracked().unwrap_or_else(Selection::blank);
     let action = format!("/organize/sittings/{sitting_id}");
+    let upload_action = format!("{action}/assign/upload");
     let by = initial.by.clone();
     let unit = initial.unit_id.clone();
     let sid = StoredValue::new(sitting_id);
@@ -317,7 +318,14 @@ fn AssignPanel(
     view! {
         <section aria-labelledby="assign-h">
             <h2 id="assign-h">{tr(Msg::AssignTitle)}</h2>
+            <crate::question_bank::ui::QueryError />
             {form}
+            <form method="post" enctype="multipart/form-data" action=upload_action class="form inline" aria-labelledby="assign-file-h">
+                <h3 id="assign-file-h">{tr(Msg::AssignFromFile)}</h3>
+                <label for="assign-file">{tr(Msg::AssignFileLabel)}</label>
+                <input id="assign-file" name="file" type="file" required accept=".xlsx,.csv" />
+                <button type="submit">{tr(Msg::AssignFileButton)}</button>
+            </form>
             <ErrorNotice error=action_error(assign) />
             {move || result().map(|r| {
                 let (n, left) = (r.will_assign, r.seats_left);
