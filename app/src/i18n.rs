@@ -609,6 +609,7 @@ messages! {
     SittingUnderway => "考试正在进行", "Under way now";
 
     // Sittings.
+    ErrWindowClashes => "新的时段与已安排考生的其他场次重叠", "The new window overlaps another sitting of an assigned candidate";
     ErrLoginColumnMissing => "名单中找不到“登录名”列", "The list has no 登录名 (login) column";
     AssignFromFile => "从 Excel 名单安排", "Assign from an Excel list";
     AssignFileLabel => "考生名单（.xlsx 或 .csv，含“登录名”列）", "Candidate list (.xlsx or .csv with a 登录名 column)";

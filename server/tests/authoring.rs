@@ -672,10 +672,48 @@ both_backends!(
             .await;
         assert!(no_reason.is_err(), "extra time needs a reason");
 
+        // Moving a sitting onto another sitting of one of its candidates is refused.
+        let update = |start: &'static str, end: &'static str| {
+            vec![
+                ("id", second.clone()),
+                ("name", "第2场".to_owned()),
+                ("window_start", start.to_owned()),
+                ("window_end", end.to_owned()),
+                ("mode", "flexible".to_owned()),
+                ("late_entry_minutes", "0".to_owned()),
+                ("capacity", "50".to_owned()),
+                ("location", String::new()),
+            ]
+        };
+        let form = update("2026-11-20T13:00", "2026-11-20T15:00");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let _: () = o
+            .org
+            .call("sittings/update", &form)
+            .await
+            .expect("moved away");
+        let c1_only = [
+            ("id", second.as_str()),
+            ("by", "logins"),
+            ("logins", "c1"),
+            ("unit_id", ""),
+            ("rank_tag", ""),
+        ];
+        let done: AssignPreview = o.org.call("sittings/assign", &c1_only).await.unwrap();
+        assert_eq!(done.will_assign, 1, "{done:?}");
+        let form = update("2026-11-20T11:00", "2026-11-20T13:00");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let clash = o
+            .org
+            .call::<()>("sittings/update", &form)
+            .await
+            .expect_err("clash");
+        assert_eq!(reasons(&clash), vec![Msg::ErrWindowClashes]);
+
         let mut c1 = w.client();
         c1.login("c1", "Changed-pass-1").await.unwrap();
         let mine: Vec<UpcomingSitting> = c1.call("my/sittings", &[]).await.unwrap();
-        assert_eq!(mine.len(), 1);
+        assert_eq!(mine.len(), 2, "c1 sits both sittings");
         assert_eq!(mine[0].exam_title, "考试");
         w.finish().await;
     }

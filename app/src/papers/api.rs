@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-use super::model::{ExamDetail, ExamSummary, PreviewItem};
+use super::model::{EditorData, ExamDetail, ExamSummary, PreviewItem};
 
 #[cfg(feature = "ssr")]
 use super::model::{DrawRule, ExamSettings, MultiScoring, PassMark, ResultVisibility};
@@ -287,4 +287,43 @@ pub async fn preview_exam(
     let a = cx.staff()?;
     let lang = cx.lang();
     service::preview(&cx.state, a, lang, parse_id(&id)?, seed, with_answers).await
+}
+
+/// The exam with its bank's name and categories and the text of its fixed questions;
+/// one request instead of one per fixed question.
+#[server(endpoint = "exams/editor-data")]
+pub async fn exam_editor_data(id: String) -> Result<EditorData, AppError> {
+    use crate::question_bank::api::{get_bank, get_question, list_categories};
+    let exam = get_exam(id).await?;
+    let bank_id = exam.bank_id.to_string();
+    let bank_name = get_bank(bank_id.clone()).await?.name;
+    let categories = list_categories(bank_id).await?;
+    // Collected first: an iterator over borrowed items must not live across an await.
+    let ids: Vec<crate::question_bank::model::QuestionId> = exam
+        .sections
+        .iter()
+        .flat_map(|s| s.fixed.iter())
+        .map(|f| f.question_id)
+        .collect();
+    let mut fixed = std::collections::HashMap::new();
+    for qid in ids {
+        if fixed.contains_key(&qid) {
+            continue;
+        }
+        if let Ok(q) = get_question(qid.to_string()).await {
+            fixed.insert(
+                qid,
+                super::model::FixedInfo {
+                    stem: q.draft.stem,
+                    qtype: q.draft.qtype,
+                },
+            );
+        }
+    }
+    Ok(EditorData {
+        exam,
+        bank_name,
+        categories,
+        fixed,
+    })
 }

@@ -223,3 +223,21 @@ pub struct PreviewItem {
     pub key: Option<String>,
     pub explanation: Option<String>,
 }
+
+/// A fixed question as the editor lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FixedInfo {
+    pub stem: String,
+    pub qtype: QuestionType,
+}
+
+/// Everything the editor shows about the exam, fetched in one round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditorData {
+    pub exam: ExamDetail,
+    pub bank_name: String,
+    pub categories: Vec<crate::question_bank::model::CategoryView>,
+    /// The current text of each fixed question, by ID. A question that cannot be read
+    /// any more is missing and is listed by its ID.
+    pub fixed: std::collections::HashMap<QuestionId, FixedInfo>,
+}

@@ -322,3 +322,13 @@ pub async fn my_sittings() -> Result<Vec<UpcomingSitting>, AppError> {
     let a = cx.require(Role::Candidate)?;
     service::my_sittings(&cx.state, a).await
 }
+
+/// The server's clock. Countdowns and "this month" are computed from it rather than from
+/// the browser's clock, which may be wrong, and so that the page the server renders and
+/// the one the browser hydrates agree.
+#[server(endpoint = "time/now")]
+pub async fn server_now() -> Result<crate::time::Timestamp, AppError> {
+    let cx = ctx()?;
+    cx.user()?;
+    Ok(cx.now())
+}

@@ -167,6 +167,26 @@ pub async fn update_sitting(
     if spec.capacity < row.assigned.max(0) as u32 {
         return Err(AppError::invalid("capacity", Msg::ErrCapacityBelowAssigned));
     }
+    // A new window must not make an assigned candidate sit two exams at once.
+    let mut clashes = Vec::new();
+    for user in repo::assigned_users(&mut tx, id).await? {
+        if let Some(other) =
+            repo::overlapping(&mut tx, user, id, spec.window_start, spec.window_end).await?
+        {
+            let login = crate::accounts::repo::get_user(&mut tx, user)
+                .await?
+                .map(|u| u.login)
+                .unwrap_or_default();
+            clashes.push(crate::error::FieldProblem::with_detail(
+                "window_start",
+                Msg::ErrWindowClashes,
+                format!("{login}: {other}"),
+            ));
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(AppError::Problems(clashes));
+    }
     repo::update_sitting(&mut tx, id, &data_of(&spec), now).await?;
     record(
         &mut tx,

@@ -12,21 +12,17 @@
 //! The picker is a GET form: its results are a page of this editor
 //! (`?find=1&q=…&sec=…`), and each result has an "add" form posting `add_fixed`.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::papers::api::{
-    AddFixed, AddRule, AddSection, RemoveFixed, RemoveRule, RemoveSection, RenameSection,
-    SaveExamSettings,
+    exam_editor_data, AddFixed, AddRule, AddSection, RemoveFixed, RemoveRule, RemoveSection,
+    RenameSection, SaveExamSettings,
 };
 use crate::papers::model::{
-    DrawRule, ExamDetail, ExamSettings, MultiScoring, PassMark, ResultVisibility, SectionSpec,
+    DrawRule, EditorData, ExamSettings, MultiScoring, PassMark, ResultVisibility, SectionSpec,
 };
 use crate::question_bank::api::search_questions;
 use crate::question_bank::model::{
@@ -39,63 +35,6 @@ use crate::ui::{
 };
 
 use super::{invalid_attr, Origin, Retyped};
-
-/// A fixed question as the editor lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FixedInfo {
-    pub stem: String,
-    pub qtype: QuestionType,
-}
-
-/// Everything the editor shows about the exam, fetched in one round trip.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EditorData {
-    pub exam: ExamDetail,
-    pub bank_name: String,
-    pub categories: Vec<CategoryView>,
-    /// The current text of each fixed question, by ID. A question that cannot be read
-    /// any more is missing and is listed by its ID.
-    pub fixed: HashMap<QuestionId, FixedInfo>,
-}
-
-/// The exam with its bank's name and categories and the text of its fixed questions;
-/// one request instead of one per fixed question.
-#[server(endpoint = "exams/editor-data")]
-pub async fn exam_editor_data(id: String) -> Result<EditorData, AppError> {
-    use crate::question_bank::api::{get_bank, get_question, list_categories};
-    let exam = crate::papers::api::get_exam(id).await?;
-    let bank_id = exam.bank_id.to_string();
-    let bank_name = get_bank(bank_id.clone()).await?.name;
-    let categories = list_categories(bank_id).await?;
-    // Collected first: an iterator over borrowed items must not live across an await.
-    let ids: Vec<QuestionId> = exam
-        .sections
-        .iter()
-        .flat_map(|s| s.fixed.iter())
-        .map(|f| f.question_id)
-        .collect();
-    let mut fixed = HashMap::new();
-    for qid in ids {
-        if fixed.contains_key(&qid) {
-            continue;
-        }
-        if let Ok(q) = get_question(qid.to_string()).await {
-            fixed.insert(
-                qid,
-                FixedInfo {
-                    stem: q.draft.stem,
-                    qtype: q.draft.qtype,
-                },
-            );
-        }
-    }
-    Ok(EditorData {
-        exam,
-        bank_name,
-        categories,
-        fixed,
-    })
-}
 
 /// The first characters of a stem, on one line.
 fn snippet(stem: &str, max: usize) -> String {

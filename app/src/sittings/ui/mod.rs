@@ -21,15 +21,7 @@ use crate::ui::{tr, use_lang};
 
 use super::model::{SittingMode, SittingPhase, SittingSpec};
 
-/// The server's clock. Countdowns and "this month" are computed from it rather than from
-/// the browser's clock, which may be wrong, and so that the page the server renders and
-/// the one the browser hydrates agree.
-#[server(endpoint = "time/now")]
-pub async fn server_now() -> Result<Timestamp, AppError> {
-    let cx = crate::server::ctx()?;
-    cx.user()?;
-    Ok(cx.now())
-}
+pub use super::api::server_now;
 
 /// "2026-12-01 09:00" in Asia/Shanghai.
 pub(crate) fn local_time(ts: Timestamp) -> String {
