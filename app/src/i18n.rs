@@ -95,7 +95,6 @@ messages! {
     RoleCandidate => "考生", "Candidate";
     Roles => "角色", "Roles";
 
-    HomeCandidateTitle => "我的考试", "My exams";
     HomeCandidateEmpty => "目前没有安排给您的考试。考试安排后会显示在这里。", "No exams are scheduled for you yet. They will appear here when they are.";
     HomeOrganizerTitle => "组织工作台", "Organizer desk";
     HomeOrganizerBody => "您负责的范围", "Your scope";

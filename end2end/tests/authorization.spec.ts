@@ -2,7 +2,7 @@ import { CANDIDATE, DEMO_PASSWORD, expect, open, signIn, test } from "./support"
 
 test("a candidate sees no admin navigation and is refused the admin pages", async ({ page }) => {
   await signIn(page, CANDIDATE, DEMO_PASSWORD);
-  await expect(page.getByRole("heading", { name: "我的考试" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "我的考试安排" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "管理工作台" })).toHaveCount(0);
   const nav = page.getByRole("navigation", { name: "主导航" });
   await expect(nav.getByRole("link", { name: "首页" })).toBeVisible();

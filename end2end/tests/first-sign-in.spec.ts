@@ -27,14 +27,14 @@ test("a new user must change the password at first sign-in, then switches to Eng
   await submitSignIn(page, login, initialPassword);
   await expect(page.getByRole("heading", { name: "修改密码" })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: /^首次登录或密码已被重置/ })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "我的考试" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "我的考试安排" })).toHaveCount(0);
   await page.getByLabel("当前密码").fill(initialPassword);
   await page.getByLabel("新密码", { exact: true }).fill(newPassword);
   await page.getByLabel("确认新密码").fill(newPassword);
   await page.getByRole("button", { name: "修改密码" }).click();
 
   // Home, as a candidate.
-  await expect(page.getByRole("heading", { name: "我的考试" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "我的考试安排" })).toBeVisible();
   await expect(page).toHaveURL(/\/(\?changed=1)?$/);
   await expect(page.getByRole("heading", { name: "修改密码" })).toHaveCount(0);
   await expect(page.getByText(`${name} (${login})`)).toBeVisible();
@@ -43,7 +43,7 @@ test("a new user must change the password at first sign-in, then switches to Eng
   const toEnglish = page.getByRole("button", { name: "切换语言" });
   await expect(toEnglish).toHaveText("English");
   await toEnglish.click();
-  await expect(page.getByRole("heading", { name: "My exams" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "My scheduled exams" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Home" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -55,12 +55,12 @@ test("a new user must change the password at first sign-in, then switches to Eng
   await signOut(page, "Sign out", "Sign in");
   await page.context().clearCookies();
   await submitSignIn(page, login, newPassword);
-  await expect(page.getByRole("heading", { name: "My exams" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "My scheduled exams" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 
   // And back to Chinese.
   await page.getByRole("button", { name: "Switch language" }).click();
-  await expect(page.getByRole("heading", { name: "我的考试" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "我的考试安排" })).toBeVisible();
   await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
   await expect(page.getByRole("button", { name: "切换语言" })).toHaveText("English");
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
@@ -69,7 +69,7 @@ test("a new user must change the password at first sign-in, then switches to Eng
   await signOut(page);
   await page.context().clearCookies();
   await signIn(page, login, newPassword);
-  await expect(page.getByRole("heading", { name: "我的考试" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "我的考试安排" })).toBeVisible();
 });
 
 test("the language chosen before signing in is kept on the sign-in page", async ({ page }) => {
