@@ -67,6 +67,9 @@ test("an admin builds a paper from draw rules and is told exactly what the bank 
 
   const again = page.locator("section.paper-section").filter({ hasText: "一、单项选择题" })
     .locator("fieldset, form").filter({ has: page.getByRole("button", { name: "添加规则" }) }).last();
+  // Nothing typed is lost, with or without JavaScript.
+  await expect(again.getByLabel("抽取数量")).toHaveValue("500");
+  await expect(again.getByLabel("分类")).toHaveValue(await again.getByLabel("分类").locator("option", { hasText: "党章党规" }).getAttribute("value") ?? "");
   await again.getByLabel("分类").selectOption({ label: "党章党规" });
   await again.getByLabel("题型").selectOption({ label: "单选题" });
   await again.getByLabel("抽取数量").fill("5");

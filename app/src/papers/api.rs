@@ -219,7 +219,30 @@ pub async fn add_rule(
     count: String,
     points_each: String,
 ) -> Result<(), AppError> {
-    let rule = DrawRule {
+    let typed = [
+        ("section", section.to_string()),
+        ("category", category.clone()),
+        ("qtype", qtype.clone()),
+        ("difficulty", difficulty.clone()),
+        ("count", count.clone()),
+        ("points_each", points_each.clone()),
+    ];
+    let result = match rule_from(&category, &qtype, &difficulty, &count, &points_each) {
+        Ok(rule) => edit(&id, SectionEdit::AddRule(section, rule)).await,
+        Err(e) => Err(e),
+    };
+    keep_input_on_error(result, <AddRule as server_fn::ServerFn>::PATH, &typed)
+}
+
+#[cfg(feature = "ssr")]
+fn rule_from(
+    category: &str,
+    qtype: &str,
+    difficulty: &str,
+    count: &str,
+    points_each: &str,
+) -> Result<DrawRule, AppError> {
+    Ok(DrawRule {
         category: match category.trim() {
             "" => None,
             c => Some(
@@ -227,17 +250,15 @@ pub async fn add_rule(
                     .map_err(|_| AppError::invalid("category", Msg::ErrBadRequest))?,
             ),
         },
-        qtype: QuestionType::from_key(&qtype)
-            .ok_or(AppError::invalid("qtype", Msg::ErrRequired))?,
+        qtype: QuestionType::from_key(qtype).ok_or(AppError::invalid("qtype", Msg::ErrRequired))?,
         difficulty: match difficulty.trim() {
             "" => None,
             d => Some(number("difficulty", d)?),
         },
-        count: number("count", &count)?,
-        points_each: Points::parse(&points_each)
+        count: number("count", count)?,
+        points_each: Points::parse(points_each)
             .ok_or(AppError::invalid("points_each", Msg::ErrPointsInvalid))?,
-    };
-    edit(&id, SectionEdit::AddRule(section, rule)).await
+    })
 }
 
 #[server(endpoint = "exams/rule-remove")]
@@ -253,7 +274,12 @@ pub async fn add_fixed(
     question_ids: String,
     points: String,
 ) -> Result<(), AppError> {
-    let ids = question_ids
+    let typed = [
+        ("section", section.to_string()),
+        ("question_ids", question_ids.clone()),
+        ("points", points.clone()),
+    ];
+    let parsed = question_ids
         .split([',', ' ', '\n', '\r', '，'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -261,13 +287,14 @@ pub async fn add_fixed(
             s.parse()
                 .map_err(|_| AppError::invalid("question_ids", Msg::ErrBadRequest))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    if ids.is_empty() {
-        return Err(AppError::invalid("question_ids", Msg::ErrRequired));
-    }
-    let points =
-        Points::parse(&points).ok_or(AppError::invalid("points", Msg::ErrPointsInvalid))?;
-    edit(&id, SectionEdit::AddFixed(section, ids, points)).await
+        .collect::<Result<Vec<_>, _>>();
+    let result = match (parsed, Points::parse(&points)) {
+        (Ok(ids), _) if ids.is_empty() => Err(AppError::invalid("question_ids", Msg::ErrRequired)),
+        (Ok(ids), Some(points)) => edit(&id, SectionEdit::AddFixed(section, ids, points)).await,
+        (Ok(_), None) => Err(AppError::invalid("points", Msg::ErrPointsInvalid)),
+        (Err(e), _) => Err(e),
+    };
+    keep_input_on_error(result, <AddFixed as server_fn::ServerFn>::PATH, &typed)
 }
 
 #[server(endpoint = "exams/fixed-remove")]

@@ -443,6 +443,33 @@ fn SectionBlock(
     };
     let ids_hint = el("ids-hint");
     let ids_hint_ref = ids_hint.clone();
+    // A failed plain-form post of this section's add forms comes back with the values
+    // typed (and the section they were for), so a shortfall does not lose the rule.
+    let typed_rule = Retyped::read("points_each");
+    let typed_fixed = Retyped::read("question_ids");
+    let rule_here = typed_rule.text("section", String::new()) == index.to_string();
+    let fixed_here = typed_fixed.text("section", String::new()) == index.to_string();
+    let rule_value = |k: &str, default: &str| {
+        if rule_here {
+            typed_rule.text(k, default.to_owned())
+        } else {
+            default.to_owned()
+        }
+    };
+    let (t_cat, t_type, t_diff) = (
+        rule_value("category", ""),
+        rule_value("qtype", "single"),
+        rule_value("difficulty", ""),
+    );
+    let (t_count, t_pts) = (rule_value("count", "5"), rule_value("points_each", "1"));
+    let (t_ids, t_fixed_pts) = if fixed_here {
+        (
+            typed_fixed.text("question_ids", String::new()),
+            typed_fixed.text("points", "1".to_owned()),
+        )
+    } else {
+        (String::new(), "1".to_owned())
+    };
     // The two add forms are built apart and type-erased to keep the section view shallow.
     let rule_form = view! {
         <ActionForm action=acts.add_rule attr:class="form" on:submit=o.mark(key("rule"))>
@@ -455,7 +482,9 @@ fn SectionBlock(
                     <select id=el("cat") name="category">
                         <option value="">{tr(Msg::AnyCategory)}</option>
                         {categories.with_value(|c| c.iter().map(|k| {
-                            view! { <option value=k.id.to_string()>{k.path.clone()}</option> }
+                            let id = k.id.to_string();
+                            let chosen = id == t_cat;
+                            view! { <option value=id selected=chosen>{k.path.clone()}</option> }
                         }).collect_view())}
                     </select>
                 </div>
@@ -463,7 +492,7 @@ fn SectionBlock(
                     <label for=el("type")>{tr(Msg::FilterType)}</label>
                     <select id=el("type") name="qtype">
                         {QuestionType::ALL.into_iter().map(|t| view! {
-                            <option value=t.key()>{move || t.label().text(lang.get())}</option>
+                            <option value=t.key() selected=t.key() == t_type>{move || t.label().text(lang.get())}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -472,17 +501,17 @@ fn SectionBlock(
                     <select id=el("diff") name="difficulty">
                         <option value="">{tr(Msg::AnyDifficulty)}</option>
                         {(1..=5u8).map(|d| view! {
-                            <option value=d.to_string()>{move || Msg::DifficultyN.text(lang.get()).replace("{n}", &d.to_string())}</option>
+                            <option value=d.to_string() selected=d.to_string() == t_diff>{move || Msg::DifficultyN.text(lang.get()).replace("{n}", &d.to_string())}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <div>
                     <label for=el("count")>{tr(Msg::RuleCount)}</label>
-                    <input id=el("count") name="count" type="number" min="1" max="500" inputmode="numeric" required value="5" />
+                    <input id=el("count") name="count" type="number" min="1" max="500" inputmode="numeric" required value=t_count />
                 </div>
                 <div>
                     <label for=el("pts")>{tr(Msg::PointsEach)}</label>
-                    <input id=el("pts") name="points_each" type="text" inputmode="decimal" required maxlength="8" value="1" />
+                    <input id=el("pts") name="points_each" type="text" inputmode="decimal" required maxlength="8" value=t_pts />
                 </div>
                 <button type="submit">{tr(Msg::AddRuleButton)}</button>
             </fieldset>
@@ -496,10 +525,10 @@ fn SectionBlock(
             <fieldset class="stack">
                 <legend>{tr(Msg::AddFixedById)}</legend>
                 <label for=el("ids")>{tr(Msg::QuestionIds)}</label>
-                <textarea id=el("ids") name="question_ids" rows="2" required aria-describedby=ids_hint_ref></textarea>
+                <textarea id=el("ids") name="question_ids" rows="2" required aria-describedby=ids_hint_ref>{t_ids}</textarea>
                 <p id=ids_hint class="hint">{tr(Msg::QuestionIdsHint)}</p>
                 <label for=el("fixed-pts")>{tr(Msg::PointsEach)}</label>
-                <input id=el("fixed-pts") name="points" type="text" inputmode="decimal" required maxlength="8" value="1" />
+                <input id=el("fixed-pts") name="points" type="text" inputmode="decimal" required maxlength="8" value=t_fixed_pts />
                 <button type="submit">{tr(Msg::AddFixedButton)}</button>
             </fieldset>
         </ActionForm>
