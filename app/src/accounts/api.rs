@@ -72,9 +72,7 @@ fn keep_input_on_error<T>(
 }
 
 #[cfg(feature = "ssr")]
-fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
-    s.parse::<T>().map_err(|_| AppError::NotFound)
-}
+use crate::server::parse_id;
 
 #[cfg(feature = "ssr")]
 fn roles_from(

@@ -1,8 +1,10 @@
-//! Reading the audit log a page at a time.
+//! Reading the audit log a page at a time, and recording what a signed-in user did.
 
 use crate::accounts::model::Page;
+use crate::db::Exec;
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::server::{AppState, Authed};
+use crate::time::Timestamp;
 
 use super::model::{AuditAction, AuditEntry};
 
@@ -25,4 +27,29 @@ pub async fn list(
         page,
         per_page: PER_PAGE,
     })
+}
+
+/// Appends what the signed-in user `a` did from `addr`, inside the caller's transaction.
+pub async fn record(
+    ex: &mut impl Exec,
+    at: Timestamp,
+    a: &Authed,
+    addr: &str,
+    action: AuditAction,
+    target: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    super::repo::append(
+        ex,
+        &super::repo::Record {
+            at,
+            actor_id: Some(a.user.id),
+            actor_login: &a.user.login,
+            action,
+            target,
+            detail,
+            client_addr: addr,
+        },
+    )
+    .await
 }

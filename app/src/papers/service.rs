@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::audit::model::AuditAction;
-use crate::audit::repo as audit;
+use crate::audit::service::record;
 use crate::db::Exec;
 use crate::error::{AppError, FieldProblem};
 use crate::i18n::{Lang, Msg};
@@ -17,35 +17,10 @@ use crate::question_bank::model::{BankId, CategoryId, QuestionId, QuestionType, 
 use crate::question_bank::repo as qrepo;
 use crate::question_bank::service::{bank_for, decode_content, decode_key, Access};
 use crate::server::{AppState, Authed};
-use crate::time::Timestamp;
 
 use super::domain::{self, DrawnItem, PaperPlan, PoolQuestion};
 use super::model::*;
 use super::repo::{self, ExamRow};
-
-async fn record(
-    ex: &mut impl Exec,
-    at: Timestamp,
-    a: &Authed,
-    addr: &str,
-    action: AuditAction,
-    target: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    audit::append(
-        ex,
-        &audit::Record {
-            at,
-            actor_id: Some(a.user.id),
-            actor_login: &a.user.login,
-            action,
-            target,
-            detail,
-            client_addr: addr,
-        },
-    )
-    .await
-}
 
 fn corrupt(e: serde_json::Error) -> AppError {
     tracing::error!(error = %e, "stored exam unreadable");

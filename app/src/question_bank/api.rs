@@ -29,9 +29,7 @@ use crate::server::ctx;
 use crate::server::forms::{keep_input_on_error, plain_form_done};
 
 #[cfg(feature = "ssr")]
-fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
-    s.parse::<T>().map_err(|_| AppError::NotFound)
-}
+use crate::server::parse_id;
 
 #[server(endpoint = "banks/list")]
 pub async fn list_banks() -> Result<Vec<BankView>, AppError> {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::accounts::model::UnitId;
 use crate::audit::model::AuditAction;
-use crate::audit::repo as audit;
+use crate::audit::service::record;
 use crate::db::Exec;
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -129,30 +129,6 @@ fn draft_of(v: &VersionRow) -> Result<QuestionDraft, AppError> {
     })
 }
 
-async fn record(
-    ex: &mut impl Exec,
-    at: Timestamp,
-    a: &Authed,
-    addr: &str,
-    action: AuditAction,
-    target: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    audit::append(
-        ex,
-        &audit::Record {
-            at,
-            actor_id: Some(a.user.id),
-            actor_login: &a.user.login,
-            action,
-            target,
-            detail,
-            client_addr: addr,
-        },
-    )
-    .await
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -195,34 +171,8 @@ fn bank_name(name: &str) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
-pub async fn list_banks(state: &AppState, a: &Authed) -> Result<Vec<BankView>, AppError> {
-    let mut c = state.db.read().await?;
-    let rows = repo::list_visible_banks(&mut c, &a.scope.path).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for b in rows {
-        let shares = repo::bank_shares(&mut c, b.id).await?;
-        out.push(BankView {
-            editable: a.covers(&b.owner_path),
-            id: b.id,
-            name: b.name,
-            owner_unit_id: b.owner_unit_id,
-            owner_unit_name: b.owner_unit_name,
-            shared_with: shares
-                .into_iter()
-                .map(|s| (s.unit_id, s.unit_name))
-                .collect(),
-            question_count: b.question_count.max(0) as u64,
-            created_at: b.created_at,
-        });
-    }
-    Ok(out)
-}
-
-pub async fn get_bank(state: &AppState, a: &Authed, id: BankId) -> Result<BankView, AppError> {
-    let mut c = state.db.read().await?;
-    let (b, editable) = bank_for(&mut c, a, id, Access::Read).await?;
-    let shares = repo::bank_shares(&mut c, b.id).await?;
-    Ok(BankView {
+fn bank_view(b: BankRow, shares: Vec<repo::ShareRow>, editable: bool) -> BankView {
+    BankView {
         editable,
         id: b.id,
         name: b.name,
@@ -234,7 +184,26 @@ pub async fn get_bank(state: &AppState, a: &Authed, id: BankId) -> Result<BankVi
             .collect(),
         question_count: b.question_count.max(0) as u64,
         created_at: b.created_at,
-    })
+    }
+}
+
+pub async fn list_banks(state: &AppState, a: &Authed) -> Result<Vec<BankView>, AppError> {
+    let mut c = state.db.read().await?;
+    let rows = repo::list_visible_banks(&mut c, &a.scope.path).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for b in rows {
+        let shares = repo::bank_shares(&mut c, b.id).await?;
+        let editable = a.covers(&b.owner_path);
+        out.push(bank_view(b, shares, editable));
+    }
+    Ok(out)
+}
+
+pub async fn get_bank(state: &AppState, a: &Authed, id: BankId) -> Result<BankView, AppError> {
+    let mut c = state.db.read().await?;
+    let (b, editable) = bank_for(&mut c, a, id, Access::Read).await?;
+    let shares = repo::bank_shares(&mut c, b.id).await?;
+    Ok(bank_view(b, shares, editable))
 }
 
 pub async fn create_bank(

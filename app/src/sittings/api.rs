@@ -24,9 +24,7 @@ use crate::server::ctx;
 use crate::server::forms::keep_input_on_error;
 
 #[cfg(feature = "ssr")]
-fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
-    s.parse::<T>().map_err(|_| AppError::NotFound)
-}
+use crate::server::parse_id;
 
 #[cfg(feature = "ssr")]
 fn number(field: &str, s: &str) -> Result<u32, AppError> {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::accounts::model::{UnitId, UserId};
 use crate::audit::model::AuditAction;
-use crate::audit::repo as audit;
+use crate::audit::service::record;
 use crate::db::{like_escape, Exec};
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
@@ -20,30 +20,6 @@ use crate::time::Timestamp;
 use super::domain;
 use super::model::*;
 use super::repo::{self, CandidateRow, SittingRow};
-
-async fn record(
-    ex: &mut impl Exec,
-    at: Timestamp,
-    a: &Authed,
-    addr: &str,
-    action: AuditAction,
-    target: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    audit::append(
-        ex,
-        &audit::Record {
-            at,
-            actor_id: Some(a.user.id),
-            actor_login: &a.user.login,
-            action,
-            target,
-            detail,
-            client_addr: addr,
-        },
-    )
-    .await
-}
 
 fn mode_of(row: &SittingRow) -> SittingMode {
     match row.mode.as_str() {
