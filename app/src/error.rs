@@ -31,6 +31,10 @@ pub enum AppError {
     /// field it concerns, so a form can show them all at once.
     #[error("invalid input: {0:?}")]
     Problems(Vec<FieldProblem>),
+    /// A write to an attempt that the attempt's state refuses (deadline passed,
+    /// already submitted, held by another browser session).
+    #[error("attempt refused: {0:?}")]
+    Attempt(crate::attempts::model::AttemptRefusal),
     /// Transport-level failure seen by the client (network down, bad payload).
     #[error("request failed: {0}")]
     Transport(String),
@@ -100,6 +104,7 @@ impl AppError {
                 .join("；"),
             AppError::Internal => Msg::ErrInternal.text(lang).to_owned(),
             AppError::Transport(_) => Msg::ErrTransport.text(lang).to_owned(),
+            AppError::Attempt(r) => r.msg().text(lang).to_owned(),
         }
     }
 }
@@ -134,6 +139,7 @@ impl From<sqlx::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl AppError {
     pub fn status(&self) -> axum::http::StatusCode {
+        use crate::attempts::model::AttemptRefusal;
         use axum::http::StatusCode;
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -143,6 +149,11 @@ impl AppError {
             AppError::Invalid { .. } | AppError::Problems(_) => StatusCode::BAD_REQUEST,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            // 410: the attempt is over, retrying cannot succeed; 423: held elsewhere.
+            AppError::Attempt(AttemptRefusal::DeadlinePassed | AttemptRefusal::Submitted) => {
+                StatusCode::GONE
+            }
+            AppError::Attempt(AttemptRefusal::OtherDevice) => StatusCode::LOCKED,
         }
     }
 }

@@ -5,8 +5,10 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod attempts;
 pub mod audit;
 pub mod error;
+pub mod grading;
 pub mod i18n;
 pub mod ids;
 pub mod papers;

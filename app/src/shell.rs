@@ -11,6 +11,10 @@ use crate::accounts::ui::{
     ChangePasswordPage, ImportPage, ImportPreviewPage, LoginPage, UnitEditPage, UnitsPage,
     UserEditPage, UserNewPage, UsersPage,
 };
+use crate::attempts::ui::{
+    AttemptDonePage, AttemptPage, CandidateAttempts, ProctorPage, RegradePage, StartPage,
+    SubmitPage,
+};
 use crate::audit::ui::AuditPage;
 use crate::i18n::{Lang, Msg};
 use crate::papers::ui::{ExamEditPage, ExamPreviewPage, ExamsPage};
@@ -88,6 +92,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organize/sittings") view=SittingsPage />
                     <Route path=path!("organize/sittings/calendar") view=SittingsCalendarPage />
                     <Route path=path!("organize/sittings/:id") view=SittingPage />
+                    <Route path=path!("organize/sittings/:id/invigilate") view=ProctorPage />
+                    <Route path=path!("organize/exams/:id/regrade") view=RegradePage />
+                    <Route path=path!("exam/:id") view=StartPage />
+                    <Route path=path!("attempt/:id") view=AttemptPage />
+                    <Route path=path!("attempt/:id/submit") view=SubmitPage />
+                    <Route path=path!("attempt/:id/done") view=AttemptDonePage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -227,7 +237,7 @@ fn HomePage() -> impl IntoView {
                     <h1>{tr(Msg::AppName)}</h1>
                     <p class="lead">{tr(Msg::Tagline)}</p>
                     {staff.then(|| view! { <StaffDesk /> })}
-                    {u.roles.candidate.then(|| view! { <CandidateDesk /> })}
+                    {u.roles.candidate.then(|| view! { <CandidateAttempts /> <CandidateDesk /> })}
                 </main>
             }
             .into_any()

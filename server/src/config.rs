@@ -21,6 +21,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
     pub session_idle_minutes: i64,
+    /// Seconds after an attempt's deadline during which saves are still accepted (0–60).
+    pub attempt_grace_secs: u32,
     pub session_absolute_hours: i64,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -41,6 +43,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             session_idle_minutes: 30,
+            attempt_grace_secs: 0,
             session_absolute_hours: 12,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
@@ -66,6 +69,7 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
     session_idle_minutes: Option<i64>,
+    attempt_grace_secs: Option<u32>,
     session_absolute_hours: Option<i64>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
@@ -137,6 +141,7 @@ impl Config {
                 secure_cookies,
                 trust_forwarded_for,
                 session_idle_minutes,
+                attempt_grace_secs,
                 session_absolute_hours,
                 argon2_memory_kib,
                 argon2_iterations,
@@ -178,6 +183,7 @@ impl Config {
         num!(
             db_max_connections => "EXAMHALL_DB_MAX_CONNECTIONS",
             session_idle_minutes => "EXAMHALL_SESSION_IDLE_MINUTES",
+            attempt_grace_secs => "EXAMHALL_ATTEMPT_GRACE_SECS",
             session_absolute_hours => "EXAMHALL_SESSION_ABSOLUTE_HOURS",
             argon2_memory_kib => "EXAMHALL_ARGON2_MEMORY_KIB",
             argon2_iterations => "EXAMHALL_ARGON2_ITERATIONS",
@@ -186,6 +192,12 @@ impl Config {
         );
         macro_rules! flag {
             ($($field:ident => $key:literal),*) => { $(if let Some(v) = parse_bool(env, $key)? { c.$field = v; })* };
+        }
+        if c.attempt_grace_secs > 60 {
+            return Err(ConfigError::Env(
+                "EXAMHALL_ATTEMPT_GRACE_SECS (attempt_grace_secs)".into(),
+                format!("at most 60 seconds, got {}", c.attempt_grace_secs),
+            ));
         }
         flag!(
             demo => "EXAMHALL_DEMO",
@@ -270,6 +282,7 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("attempt_grace_secs", &self.attempt_grace_secs)
             .field("session_absolute_hours", &self.session_absolute_hours)
             .field("argon2_memory_kib", &self.argon2_memory_kib)
             .field("argon2_iterations", &self.argon2_iterations)

@@ -64,9 +64,15 @@ pub async fn build_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppSt
     })
     .await?;
     db.migrate().await?;
+    let attempts = app::attempts::service::Runtime::start(
+        db.clone(),
+        clock.clone(),
+        i64::from(config.attempt_grace_secs) * 1000,
+    );
     Ok(AppState {
         db,
         clock,
+        attempts,
         hasher: Hasher::new(
             HashCost {
                 memory_kib: config.argon2_memory_kib,
@@ -126,6 +132,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(qb_http::MAX_IMAGE_POST_BYTES)),
         )
         .route("/organize/banks/{id}/bulk", post(qb_http::bulk))
+        .route("/attempt/{id}/answer", post(app::attempts::http::answer))
         .route("/organize/banks/{id}/export.xlsx", get(qb_http::export_xlsx))
         .route("/organize/banks/{id}/export.xml", get(qb_http::export_xml))
         .route("/organize/question-template.xlsx", get(qb_http::template_xlsx))
@@ -194,6 +201,25 @@ pub fn spawn_upkeep(state: AppState) {
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session upkeep failed"),
+            }
+        }
+    });
+}
+
+/// Submits and grades attempts at their deadlines, whether or not a browser is open.
+/// The first pass runs at once, so attempts that became overdue while the server was
+/// down are finalised before anything else; then every half second. Every app server
+/// runs one; each attempt is still finalised exactly once.
+pub fn spawn_finalizer(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match app::attempts::service::finalize_due(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(finalised = n, "attempts submitted at their deadline"),
+                Err(e) => tracing::warn!(error = ?e, "finalising attempts failed; retrying"),
             }
         }
     });

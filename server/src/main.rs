@@ -116,6 +116,7 @@ async fn serve(config: Config, state: app::server::AppState) {
     };
     println!("examhall is serving on http://{}", config.listen);
     server::spawn_upkeep(state.clone());
+    server::spawn_finalizer(state.clone());
     let db = state.db.clone();
     let router = server::router(state);
     let shutdown = async {

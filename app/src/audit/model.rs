@@ -34,10 +34,15 @@ pub enum AuditAction {
     CandidatesAssigned,
     CandidateUnassigned,
     AccommodationSet,
+    AttemptSecondSessionRefused,
+    AttemptUnlocked,
+    AttemptExtended,
+    AttemptReopened,
+    RegradeApplied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -65,6 +70,11 @@ impl AuditAction {
         AuditAction::CandidatesAssigned,
         AuditAction::CandidateUnassigned,
         AuditAction::AccommodationSet,
+        AuditAction::AttemptSecondSessionRefused,
+        AuditAction::AttemptUnlocked,
+        AuditAction::AttemptExtended,
+        AuditAction::AttemptReopened,
+        AuditAction::RegradeApplied,
     ];
 
     pub fn key(self) -> &'static str {
@@ -96,6 +106,11 @@ impl AuditAction {
             AuditAction::CandidatesAssigned => "candidates.assigned",
             AuditAction::CandidateUnassigned => "candidate.unassigned",
             AuditAction::AccommodationSet => "accommodation.set",
+            AuditAction::AttemptSecondSessionRefused => "attempt.second_session_refused",
+            AuditAction::AttemptUnlocked => "attempt.unlocked",
+            AuditAction::AttemptExtended => "attempt.extended",
+            AuditAction::AttemptReopened => "attempt.reopened",
+            AuditAction::RegradeApplied => "regrade.applied",
         }
     }
 
@@ -160,6 +175,16 @@ impl AuditAction {
             (AuditAction::CandidateUnassigned, En) => "Removed candidate",
             (AuditAction::AccommodationSet, ZhCn) => "设置延时",
             (AuditAction::AccommodationSet, En) => "Set extra time",
+            (AuditAction::AttemptSecondSessionRefused, ZhCn) => "拒绝第二个浏览器会话",
+            (AuditAction::AttemptSecondSessionRefused, En) => "Refused a second browser session",
+            (AuditAction::AttemptUnlocked, ZhCn) => "解锁考试设备",
+            (AuditAction::AttemptUnlocked, En) => "Unlocked an attempt for another device",
+            (AuditAction::AttemptExtended, ZhCn) => "延长考试时间",
+            (AuditAction::AttemptExtended, En) => "Extended time",
+            (AuditAction::AttemptReopened, ZhCn) => "重新开放已交卷",
+            (AuditAction::AttemptReopened, En) => "Reopened a submitted attempt",
+            (AuditAction::RegradeApplied, ZhCn) => "重新评分",
+            (AuditAction::RegradeApplied, En) => "Applied a regrade",
         }
     }
 }

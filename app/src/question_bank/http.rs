@@ -58,6 +58,7 @@ fn error_msg(e: &AppError) -> Msg {
         AppError::PasswordChangeRequired => Msg::ErrPasswordChangeRequired,
         AppError::Throttled { .. } => Msg::ErrBadRequest,
         AppError::Internal | AppError::Transport(_) => Msg::ErrInternal,
+        AppError::Attempt(r) => r.msg(),
     }
 }
 

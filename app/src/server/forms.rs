@@ -103,6 +103,14 @@ pub fn plain_form_done(notice: (&str, &str)) {
     }
 }
 
+/// For a plain form post that succeeded and leads to another page (an exam started, an
+/// attempt submitted): send the browser there. With JavaScript the client navigates.
+pub fn plain_form_goto(path: &str) {
+    if plain_form_referer().is_some() {
+        leptos_axum::redirect(path);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Trust the first address in `X-Forwarded-For` (only behind a reverse proxy).
     pub trust_forwarded_for: bool,
     pub leptos: leptos::config::LeptosOptions,
+    /// This app server's attempt writer (group commit) and grading caches.
+    pub attempts: crate::attempts::service::Runtime,
 }
 
 impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {

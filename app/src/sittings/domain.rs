@@ -106,6 +106,9 @@ pub enum StartRefusal {
     /// Fixed-start sitting whose late-entry time has passed.
     LateEntryClosed,
     Closed,
+    /// No paper has been drawn for the candidate (the exam had no questions when the
+    /// candidate was assigned); an organizer must save the exam's paper first.
+    NoPaper,
 }
 
 impl StartRefusal {
@@ -114,6 +117,7 @@ impl StartRefusal {
             StartRefusal::NotYetOpen => Msg::StartNotYetOpen,
             StartRefusal::LateEntryClosed => Msg::StartLateEntryClosed,
             StartRefusal::Closed => Msg::StartClosed,
+            StartRefusal::NoPaper => Msg::StartNoPaper,
         }
     }
 }

@@ -56,7 +56,7 @@ fn view(row: SittingRow, now: Timestamp) -> SittingView {
     }
 }
 
-async fn sitting_for(
+pub(crate) async fn sitting_for(
     ex: &mut impl Exec,
     a: &Authed,
     id: SittingId,
