@@ -300,6 +300,7 @@ fn UpcomingCard(
     let s = sitting;
     let heading = format!("upcoming-{}", s.sitting_id);
     let heading_ref = heading.clone();
+    let enter = format!("/exam/{}", s.sitting_id);
     let start = s.window_start;
     let duration = s.duration_minutes;
     let window = crate::sittings::ui::window_text(s.window_start, s.window_end);
@@ -318,6 +319,7 @@ fn UpcomingCard(
                 <div><dt>{tr(Msg::ExamDurationMinutes)}</dt><dd>{duration}</dd></div>
                 <div><dt>{tr(Msg::SittingLocation)}</dt><dd>{location}</dd></div>
             </dl>
+            <p><a class="button" href=enter>{tr(Msg::EnterExam)}</a></p>
         </li>
     }
 }

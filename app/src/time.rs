@@ -29,6 +29,14 @@ impl Timestamp {
             None => String::from("—"),
         }
     }
+
+    /// "21:53:07" in China Standard Time.
+    pub fn display_cst_clock(self) -> String {
+        match cst().timestamp_millis_opt(self.0).single() {
+            Some(dt) => dt.format("%H:%M:%S").to_string(),
+            None => String::from("—"),
+        }
+    }
 }
 
 /// China Standard Time. Asia/Shanghai has kept UTC+8 without daylight saving since 1991,

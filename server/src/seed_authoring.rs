@@ -189,6 +189,25 @@ pub async fn load(
         }
     }
     let now = state.clock.now();
+    // A practice sitting that opens half a minute after the first start and lasts until
+    // the first scheduled sitting, so every demo candidate can take the exam right away.
+    let practice = SittingSpec {
+        name: "模拟练习场次".to_owned(),
+        window_start: now.plus_secs(30),
+        window_end: morning_cst(now, 1),
+        mode: SittingMode::Flexible,
+        capacity: 100,
+        location: "线上".to_owned(),
+        is_retake: false,
+    };
+    let id = sittings::create_sitting(state, admin, addr, exam, practice).await?;
+    for unit in first.iter().chain(second.iter()) {
+        let selector = Selector::Unit {
+            unit: *unit,
+            with_sub_units: true,
+        };
+        sittings::assign(state, admin, addr, id, selector).await?;
+    }
     for (days, name, units) in [(1, "第1场", first), (2, "第2场", second)] {
         let start = morning_cst(now, days);
         let spec = SittingSpec {

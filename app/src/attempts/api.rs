@@ -13,9 +13,11 @@ use crate::time::Timestamp;
 
 use super::model::{
     AttemptId, AttemptStatus, AttemptView, ClientEvent, OpenAttempt, PastAttempt, ProctorView,
-    RegradeChange, RegradeMode, RegradeQuestion, ResultView, SaveAck, SaveRequest, StartInfo,
+    RegradeChange, RegradeQuestion, ResultView, SaveAck, SaveRequest, StartInfo,
 };
 
+#[cfg(feature = "ssr")]
+use super::model::RegradeMode;
 #[cfg(feature = "ssr")]
 use super::service;
 #[cfg(feature = "ssr")]

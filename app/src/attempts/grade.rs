@@ -61,6 +61,10 @@ pub enum Override {
 
 pub type Overrides = HashMap<QuestionId, Override>;
 
+/// Exam settings and regrades, read once per exam within one transaction.
+#[derive(Default)]
+pub struct ExamRules(HashMap<crate::papers::model::ExamId, (ExamSettings, Overrides)>);
+
 impl Grader {
     pub async fn version(&self, ex: &mut impl Exec, id: VersionId) -> Result<Arc<CachedVersion>, AppError> {
         if let Some(v) = self
@@ -172,13 +176,29 @@ impl Grader {
 
     /// Grades a submitted attempt and stores the result with the rules version.
     pub async fn grade(&self, ex: &mut impl Exec, id: AttemptId, now: Timestamp) -> Result<Graded, AppError> {
+        self.grade_with(ex, id, now, &mut ExamRules::default()).await
+    }
+
+    /// Like [`Grader::grade`], reading each exam's settings and regrades once per `rules`
+    /// (the finaliser grades many attempts of one exam in a row).
+    pub async fn grade_with(
+        &self,
+        ex: &mut impl Exec,
+        id: AttemptId,
+        now: Timestamp,
+        rules: &mut ExamRules,
+    ) -> Result<Graded, AppError> {
         let row = repo::get(ex, id).await?.ok_or(AppError::NotFound)?;
-        let exam = crate::papers::repo::get_exam(ex, row.exam_id)
-            .await?
-            .ok_or(AppError::Internal)?;
-        let settings = crate::papers::service::settings_of(&exam)?;
-        let overrides = Self::overrides(ex, row.exam_id).await?;
-        let g = self.compute(ex, &row, &settings, &overrides).await?;
+        if !rules.0.contains_key(&row.exam_id) {
+            let exam = crate::papers::repo::get_exam(ex, row.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let settings = crate::papers::service::settings_of(&exam)?;
+            let overrides = Self::overrides(ex, row.exam_id).await?;
+            rules.0.insert(row.exam_id, (settings, overrides));
+        }
+        let (settings, overrides) = &rules.0[&row.exam_id];
+        let g = self.compute(ex, &row, settings, overrides).await?;
         store(ex, id, &g, now).await?;
         Ok(g)
     }

@@ -450,9 +450,10 @@ pub async fn finalize_due(state: &AppState) -> Result<usize, AppError> {
         ids.sort();
         let n = ids.len();
         let mut tx = state.db.begin().await?;
+        let mut rules = super::grade::ExamRules::default();
         for id in ids {
             if repo::mark_submitted(&mut tx, id, None, "deadline", Some(cutoff)).await? {
-                state.attempts.grader.grade(&mut tx, id, now).await?;
+                state.attempts.grader.grade_with(&mut tx, id, now, &mut rules).await?;
                 done += 1;
             }
         }
