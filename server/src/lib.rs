@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/organize/banks/{id}/bulk", post(qb_http::bulk))
         .route("/attempt/{id}/answer", post(app::attempts::http::answer))
+        .route("/attempt/{id}/images/{image}", get(app::attempts::http::image))
         .route("/organize/banks/{id}/export.xlsx", get(qb_http::export_xlsx))
         .route("/organize/banks/{id}/export.xml", get(qb_http::export_xml))
         .route("/organize/question-template.xlsx", get(qb_http::template_xlsx))

@@ -69,7 +69,10 @@ pub async fn get_start_info(sitting_id: String) -> Result<StartInfo, AppError> {
 /// Starts the attempt (or returns the one already started). A plain form post is sent
 /// on to the exam page.
 #[server(endpoint = "attempts/start")]
-pub async fn start_attempt(sitting_id: String, pledge: Option<String>) -> Result<AttemptId, AppError> {
+pub async fn start_attempt(
+    sitting_id: String,
+    pledge: Option<String>,
+) -> Result<AttemptId, AppError> {
     let cx = ctx()?;
     let result = async {
         let a = cx.require(Role::Candidate)?;
@@ -185,16 +188,31 @@ pub async fn unlock_attempt(attempt_id: String, reason: String) -> Result<(), Ap
     let cx = ctx()?;
     let result = async {
         let a = cx.staff()?;
-        service::unlock(&cx.state, a, &cx.info.client_addr, parse_id(&attempt_id)?, &reason).await
+        service::unlock(
+            &cx.state,
+            a,
+            &cx.info.client_addr,
+            parse_id(&attempt_id)?,
+            &reason,
+        )
+        .await
     }
     .await;
-    keep_input_on_error(result, "/api/attempts/unlock", &[("reason", reason.clone())])?;
+    keep_input_on_error(
+        result,
+        "/api/attempts/unlock",
+        &[("reason", reason.clone())],
+    )?;
     crate::server::forms::plain_form_done(("saved", "unlocked"));
     Ok(())
 }
 
 #[server(endpoint = "attempts/reopen")]
-pub async fn reopen_attempt(attempt_id: String, minutes: String, reason: String) -> Result<(), AppError> {
+pub async fn reopen_attempt(
+    attempt_id: String,
+    minutes: String,
+    reason: String,
+) -> Result<(), AppError> {
     let cx = ctx()?;
     let result = async {
         let a = cx.staff()?;

@@ -80,10 +80,22 @@ mod tests {
     #[test]
     fn results_after_close_appear_only_once_the_window_has_ended() {
         let end = Timestamp(T);
-        assert!(!result_visible(ResultVisibility::AfterClose, Timestamp(T - 1), end));
+        assert!(!result_visible(
+            ResultVisibility::AfterClose,
+            Timestamp(T - 1),
+            end
+        ));
         assert!(result_visible(ResultVisibility::AfterClose, end, end));
-        assert!(result_visible(ResultVisibility::Immediately, Timestamp(0), end));
-        assert!(!result_visible(ResultVisibility::Never, Timestamp(i64::MAX), end));
+        assert!(result_visible(
+            ResultVisibility::Immediately,
+            Timestamp(0),
+            end
+        ));
+        assert!(!result_visible(
+            ResultVisibility::Never,
+            Timestamp(i64::MAX),
+            end
+        ));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::sync::{Arc, RwLock};
 
 use crate::db::Exec;
 use crate::error::AppError;
-use crate::grading::domain::{grade_paper, Graded, ItemKey, ItemToGrade, Policy, GRADING_RULES_VERSION};
+use crate::grading::domain::{
+    grade_paper, Graded, ItemKey, ItemToGrade, Policy, GRADING_RULES_VERSION,
+};
 use crate::grading::model::{ItemShape, Response};
 use crate::i18n::Msg;
 use crate::papers::domain::DrawnItem;
@@ -66,7 +68,11 @@ pub type Overrides = HashMap<QuestionId, Override>;
 pub struct ExamRules(HashMap<crate::papers::model::ExamId, (ExamSettings, Overrides)>);
 
 impl Grader {
-    pub async fn version(&self, ex: &mut impl Exec, id: VersionId) -> Result<Arc<CachedVersion>, AppError> {
+    pub async fn version(
+        &self,
+        ex: &mut impl Exec,
+        id: VersionId,
+    ) -> Result<Arc<CachedVersion>, AppError> {
         if let Some(v) = self
             .versions
             .read()
@@ -88,7 +94,12 @@ impl Grader {
     }
 
     /// The shape of one item of an attempt; a position outside the paper is invalid input.
-    pub async fn shape(&self, ex: &mut impl Exec, id: AttemptId, position: u32) -> Result<ItemShape, AppError> {
+    pub async fn shape(
+        &self,
+        ex: &mut impl Exec,
+        id: AttemptId,
+        position: u32,
+    ) -> Result<ItemShape, AppError> {
         let cached = self
             .shapes
             .read()
@@ -112,7 +123,10 @@ impl Grader {
     }
 
     /// The regrades in force for an exam.
-    pub async fn overrides(ex: &mut impl Exec, exam: crate::papers::model::ExamId) -> Result<Overrides, AppError> {
+    pub async fn overrides(
+        ex: &mut impl Exec,
+        exam: crate::papers::model::ExamId,
+    ) -> Result<Overrides, AppError> {
         let mut map = Overrides::new();
         for r in repo::regrades_of_exam(ex, exam).await? {
             let o = match (r.mode.as_str(), r.version_id) {
@@ -137,7 +151,8 @@ impl Grader {
         settings: &ExamSettings,
         overrides: &Overrides,
     ) -> Result<Graded, AppError> {
-        let paper: Vec<DrawnItem> = serde_json::from_str(&row.paper).map_err(internal("attempt paper"))?;
+        let paper: Vec<DrawnItem> =
+            serde_json::from_str(&row.paper).map_err(internal("attempt paper"))?;
         let mut responses: Vec<Option<Response>> = vec![None; paper.len()];
         for a in repo::answers(ex, row.id).await? {
             if let (Some(slot), Some(json)) = (responses.get_mut(a.position as usize), a.response) {
@@ -175,8 +190,14 @@ impl Grader {
     }
 
     /// Grades a submitted attempt and stores the result with the rules version.
-    pub async fn grade(&self, ex: &mut impl Exec, id: AttemptId, now: Timestamp) -> Result<Graded, AppError> {
-        self.grade_with(ex, id, now, &mut ExamRules::default()).await
+    pub async fn grade(
+        &self,
+        ex: &mut impl Exec,
+        id: AttemptId,
+        now: Timestamp,
+    ) -> Result<Graded, AppError> {
+        self.grade_with(ex, id, now, &mut ExamRules::default())
+            .await
     }
 
     /// Like [`Grader::grade`], reading each exam's settings and regrades once per `rules`
@@ -189,13 +210,13 @@ impl Grader {
         rules: &mut ExamRules,
     ) -> Result<Graded, AppError> {
         let row = repo::get(ex, id).await?.ok_or(AppError::NotFound)?;
-        if !rules.0.contains_key(&row.exam_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules.0.entry(row.exam_id) {
             let exam = crate::papers::repo::get_exam(ex, row.exam_id)
                 .await?
                 .ok_or(AppError::Internal)?;
             let settings = crate::papers::service::settings_of(&exam)?;
             let overrides = Self::overrides(ex, row.exam_id).await?;
-            rules.0.insert(row.exam_id, (settings, overrides));
+            slot.insert((settings, overrides));
         }
         let (settings, overrides) = &rules.0[&row.exam_id];
         let g = self.compute(ex, &row, settings, overrides).await?;
@@ -204,7 +225,12 @@ impl Grader {
     }
 }
 
-pub async fn store(ex: &mut impl Exec, id: AttemptId, g: &Graded, now: Timestamp) -> Result<(), AppError> {
+pub async fn store(
+    ex: &mut impl Exec,
+    id: AttemptId,
+    g: &Graded,
+    now: Timestamp,
+) -> Result<(), AppError> {
     let points: Vec<u32> = g.item_points.iter().map(|p| p.0).collect();
     let json = serde_json::to_string(&points).map_err(internal("item points"))?;
     let as_i32 = |p: crate::question_bank::model::Points| i32::try_from(p.0).unwrap_or(i32::MAX);

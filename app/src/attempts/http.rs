@@ -51,11 +51,16 @@ fn go_of(value: &str, position: u32, count: u32) -> Go {
 /// option numbers make the response invalid (the service then refuses it).
 fn answer_of(qtype: QuestionType, fields: &[(String, String)]) -> Option<Answer> {
     fn all<'a>(fields: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
-        fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+        fields
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     match qtype {
         QuestionType::Single | QuestionType::Multiple => {
-            let chosen: Vec<u8> = all(fields, "choice").map(|v| v.parse().unwrap_or(u8::MAX)).collect();
+            let chosen: Vec<u8> = all(fields, "choice")
+                .map(|v| v.parse().unwrap_or(u8::MAX))
+                .collect();
             Some(Answer::Choice(chosen))
         }
         QuestionType::TrueFalse => match all(fields, "tf").next() {
@@ -63,7 +68,9 @@ fn answer_of(qtype: QuestionType, fields: &[(String, String)]) -> Option<Answer>
             Some("false") => Some(Answer::TrueFalse(false)),
             _ => None,
         },
-        QuestionType::FillBlank => Some(Answer::Blanks(all(fields, "blank").map(str::to_owned).collect())),
+        QuestionType::FillBlank => Some(Answer::Blanks(
+            all(fields, "blank").map(str::to_owned).collect(),
+        )),
     }
 }
 
@@ -89,7 +96,10 @@ pub async fn answer(
             .unwrap_or("")
     };
     let page = format!("/attempt/{id}");
-    let (Ok(position), Ok(seq)) = (field("position").parse::<u32>(), field("seq").parse::<i64>()) else {
+    let (Ok(position), Ok(seq)) = (
+        field("position").parse::<u32>(),
+        field("seq").parse::<i64>(),
+    ) else {
         return Redirect::to(&page).into_response();
     };
     let (shape, count) = match service::shape_and_count(&state, a, id, position).await {
@@ -119,10 +129,35 @@ pub async fn answer(
         }
         Err(e) => {
             let msg = serde_json::to_string(&e.message(info.lang)).unwrap_or_default();
-            format!("{page}?q={position}&error={}", qs_encode(msg.trim_matches('"')))
+            format!(
+                "{page}?q={position}&error={}",
+                qs_encode(msg.trim_matches('"'))
+            )
         }
     };
     Redirect::to(&to).into_response()
+}
+
+/// A stem image of a question in the candidate's own attempt (the staff image route
+/// is for bank readers only).
+pub async fn image(
+    State(state): State<AppState>,
+    Extension(info): Extension<RequestInfo>,
+    Path((id, image)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let a = candidate(&info)?;
+        let id: AttemptId = id.parse().map_err(|_| AppError::NotFound)?;
+        let image = image.parse().map_err(|_| AppError::NotFound)?;
+        service::attempt_image(&state, a, id, image).await
+    }
+    .await;
+    match result {
+        Ok((content_type, bytes)) => {
+            crate::question_bank::http::image_response(&content_type, bytes)
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 #[cfg(test)]
@@ -130,13 +165,19 @@ mod tests {
     use super::*;
 
     fn f(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn repeated_choice_fields_become_one_multiple_choice_answer() {
         assert_eq!(
-            answer_of(QuestionType::Multiple, &f(&[("choice", "0"), ("choice", "2"), ("seq", "3")])),
+            answer_of(
+                QuestionType::Multiple,
+                &f(&[("choice", "0"), ("choice", "2"), ("seq", "3")])
+            ),
             Some(Answer::Choice(vec![0, 2]))
         );
     }
@@ -144,7 +185,10 @@ mod tests {
     #[test]
     fn blanks_keep_their_order_and_a_missing_true_false_is_no_answer() {
         assert_eq!(
-            answer_of(QuestionType::FillBlank, &f(&[("blank", "甲"), ("blank", "")])),
+            answer_of(
+                QuestionType::FillBlank,
+                &f(&[("blank", "甲"), ("blank", "")])
+            ),
             Some(Answer::Blanks(vec!["甲".into(), String::new()]))
         );
         assert_eq!(answer_of(QuestionType::TrueFalse, &f(&[])), None);

@@ -98,7 +98,8 @@ pub async fn of_candidate(
     sitting: SittingId,
     user: UserId,
 ) -> R<Option<AttemptRow>> {
-    let q = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE sitting_id = $1 AND user_id = $2");
+    let q =
+        format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE sitting_id = $1 AND user_id = $2");
     sql!(ex, |c| sqlx::query_as::<_, AttemptRow>(&q)
         .bind(sitting)
         .bind(user)
@@ -272,7 +273,8 @@ pub async fn mark_submitted(
     reason: &str,
     due_by: Option<Timestamp>,
 ) -> R<bool> {
-    sql!(ex, |c| sqlx::query(
+    sql!(ex, |c| {
+        sqlx::query(
         "UPDATE attempts SET status = 'submitted', submitted_at = COALESCE($2, deadline), submit_reason = $3 \
          WHERE id = $1 AND status = 'open' AND ($4 IS NULL OR deadline <= $4)"
     )
@@ -282,7 +284,8 @@ pub async fn mark_submitted(
     .bind(due_by)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected() == 1))
+    .map(|r| r.rows_affected() == 1)
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -337,11 +340,13 @@ pub async fn set_deadline(ex: &mut impl Exec, id: AttemptId, deadline: Timestamp
 }
 
 pub async fn release_session(ex: &mut impl Exec, id: AttemptId) -> R<u64> {
-    sql!(ex, |c| sqlx::query("UPDATE attempts SET session_hash = NULL WHERE id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))
+    sql!(ex, |c| sqlx::query(
+        "UPDATE attempts SET session_hash = NULL WHERE id = $1"
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
 }
 
 /// Puts a submitted attempt back to open with a new deadline and clears its grade.
@@ -408,7 +413,11 @@ pub struct EventRow {
     pub detail: String,
 }
 
-pub async fn events_of_sitting(ex: &mut impl Exec, sitting: SittingId, limit: i64) -> R<Vec<EventRow>> {
+pub async fn events_of_sitting(
+    ex: &mut impl Exec,
+    sitting: SittingId,
+    limit: i64,
+) -> R<Vec<EventRow>> {
     sql!(ex, |c| sqlx::query_as::<_, EventRow>(
         "SELECT e.at, u.login, u.display_name, e.kind, e.detail FROM attempt_events e \
          JOIN attempts a ON a.id = e.attempt_id JOIN users u ON u.id = a.user_id \
@@ -516,10 +525,12 @@ pub async fn current_version(ex: &mut impl Exec, q: QuestionId) -> R<Option<Vers
 }
 
 pub async fn shapes(ex: &mut impl Exec, id: AttemptId) -> R<Option<String>> {
-    sql!(ex, |c| sqlx::query_scalar::<_, String>("SELECT shapes FROM attempts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await)
+    sql!(ex, |c| sqlx::query_scalar::<_, String>(
+        "SELECT shapes FROM attempts WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -546,7 +557,10 @@ pub async fn assignment(
 }
 
 /// Login and name of the candidate of every attempt of an exam.
-pub async fn names_of_exam(ex: &mut impl Exec, exam: ExamId) -> R<Vec<(AttemptId, String, String)>> {
+pub async fn names_of_exam(
+    ex: &mut impl Exec,
+    exam: ExamId,
+) -> R<Vec<(AttemptId, String, String)>> {
     sql!(ex, |c| sqlx::query_as::<_, (AttemptId, String, String)>(
         "SELECT a.id, u.login, u.display_name FROM attempts a JOIN users u ON u.id = a.user_id \
          WHERE a.exam_id = $1"

@@ -37,7 +37,11 @@ pub struct Runtime {
 
 impl Runtime {
     /// Starts the writer task; call inside the Tokio runtime.
-    pub fn start(db: crate::db::Db, clock: std::sync::Arc<dyn crate::server::Clock>, grace_ms: i64) -> Runtime {
+    pub fn start(
+        db: crate::db::Db,
+        clock: std::sync::Arc<dyn crate::server::Clock>,
+        grace_ms: i64,
+    ) -> Runtime {
         let grace_ms = domain::clamp_grace_ms(grace_ms);
         let grader = Grader::default();
         Runtime {
@@ -88,7 +92,11 @@ fn result_of(row: &AttemptRow) -> Option<ResultView> {
 }
 
 /// The start page of a sitting for the signed-in candidate.
-pub async fn start_info(state: &AppState, a: &Authed, id: SittingId) -> Result<StartInfo, AppError> {
+pub async fn start_info(
+    state: &AppState,
+    a: &Authed,
+    id: SittingId,
+) -> Result<StartInfo, AppError> {
     let now = state.clock.now();
     let mut c = state.db.read().await?;
     let sitting = crate::sittings::repo::get_sitting(&mut c, id)
@@ -166,7 +174,8 @@ pub async fn start(
     let Some(paper_json) = asg.paper.clone() else {
         return Err(AppError::Conflict(StartRefusal::NoPaper.msg()));
     };
-    let paper: Vec<DrawnItem> = serde_json::from_str(&paper_json).map_err(json_err("assignment paper"))?;
+    let paper: Vec<DrawnItem> =
+        serde_json::from_str(&paper_json).map_err(json_err("assignment paper"))?;
     let exam = crate::papers::repo::get_exam(&mut c, sitting.exam_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -204,7 +213,12 @@ pub async fn start(
     }
     drop(c);
     let max: u32 = paper.iter().map(|i| i.points.0).sum();
-    let deadline = sdomain::deadline(&spec, settings.duration_minutes, &accommodation(&asg), arrived);
+    let deadline = sdomain::deadline(
+        &spec,
+        settings.duration_minutes,
+        &accommodation(&asg),
+        arrived,
+    );
     state
         .attempts
         .writer
@@ -248,14 +262,21 @@ async fn visible_result(
     let sitting = crate::sittings::repo::get_sitting(&mut c, row.sitting_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(domain::result_visible(settings.visibility, now, sitting.window_end)
-        .then(|| result_of(row))
-        .flatten())
+    Ok(
+        domain::result_visible(settings.visibility, now, sitting.window_end)
+            .then(|| result_of(row))
+            .flatten(),
+    )
 }
 
 /// Opens an attempt in this browser session. A session other than the one holding the
 /// attempt is refused (and the refusal recorded) until an invigilator unlocks it.
-pub async fn view(state: &AppState, a: &Authed, addr: &str, id: AttemptId) -> Result<AttemptView, AppError> {
+pub async fn view(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: AttemptId,
+) -> Result<AttemptView, AppError> {
     let now = state.clock.now();
     let row = owned(state, a, id).await?;
     let status = status_of(&row);
@@ -290,7 +311,8 @@ pub async fn view(state: &AppState, a: &Authed, addr: &str, id: AttemptId) -> Re
     }
     let result = visible_result(state, &row, now).await?;
     let (items, answers) = if status == AttemptStatus::Open {
-        let items: Vec<AttemptItem> = serde_json::from_str(&row.content).map_err(json_err("attempt content"))?;
+        let items: Vec<AttemptItem> =
+            serde_json::from_str(&row.content).map_err(json_err("attempt content"))?;
         let mut c = state.db.read().await?;
         let answers = repo::answers(&mut c, id)
             .await?
@@ -338,12 +360,22 @@ pub async fn save(state: &AppState, a: &Authed, req: SaveRequest) -> Result<Save
     state.attempts.writer.save(who, req).await
 }
 
-pub async fn navigate(state: &AppState, a: &Authed, id: AttemptId, position: u32) -> Result<(), AppError> {
+pub async fn navigate(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+    position: u32,
+) -> Result<(), AppError> {
     let who = caller(a, state.clock.now());
     state.attempts.writer.navigate(who, id, position).await
 }
 
-pub async fn event(state: &AppState, a: &Authed, id: AttemptId, ev: ClientEvent) -> Result<(), AppError> {
+pub async fn event(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+    ev: ClientEvent,
+) -> Result<(), AppError> {
     let who = caller(a, state.clock.now());
     state
         .attempts
@@ -372,8 +404,32 @@ pub async fn shape_and_count(
     Ok((shape, count))
 }
 
+/// A stem image shown in the candidate's own attempt.
+pub async fn attempt_image(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+    image: crate::question_bank::model::ImageId,
+) -> Result<(String, Vec<u8>), AppError> {
+    let row = owned(state, a, id).await?;
+    let items: Vec<AttemptItem> =
+        serde_json::from_str(&row.content).map_err(json_err("attempt content"))?;
+    if !items.iter().any(|i| i.question.image == Some(image)) {
+        return Err(AppError::NotFound);
+    }
+    let mut c = state.db.read().await?;
+    let img = crate::question_bank::repo::get_image(&mut c, image)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((img.content_type, img.bytes))
+}
+
 /// The attempt's status and deadline, for the countdown's re-synchronisation.
-pub async fn clock(state: &AppState, a: &Authed, id: AttemptId) -> Result<(AttemptStatus, Timestamp), AppError> {
+pub async fn clock(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+) -> Result<(AttemptStatus, Timestamp), AppError> {
     let mut c = state.db.read().await?;
     match repo::gate_state(&mut c, id).await? {
         Some(s) if s.user_id == a.user.id => Ok((
@@ -385,7 +441,11 @@ pub async fn clock(state: &AppState, a: &Authed, id: AttemptId) -> Result<(Attem
 }
 
 /// Submits the attempt (idempotent) and returns the result if the policy shows it now.
-pub async fn submit(state: &AppState, a: &Authed, id: AttemptId) -> Result<Option<ResultView>, AppError> {
+pub async fn submit(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+) -> Result<Option<ResultView>, AppError> {
     let who = caller(a, state.clock.now());
     state.attempts.writer.submit(who, id).await?;
     let row = owned(state, a, id).await?;
@@ -393,7 +453,10 @@ pub async fn submit(state: &AppState, a: &Authed, id: AttemptId) -> Result<Optio
 }
 
 /// The candidate's running and finished attempts, for the landing page.
-pub async fn mine(state: &AppState, a: &Authed) -> Result<(Vec<OpenAttempt>, Vec<PastAttempt>), AppError> {
+pub async fn mine(
+    state: &AppState,
+    a: &Authed,
+) -> Result<(Vec<OpenAttempt>, Vec<PastAttempt>), AppError> {
     let now = state.clock.now();
     let mut c = state.db.read().await?;
     let mut open = Vec::new();
@@ -407,9 +470,12 @@ pub async fn mine(state: &AppState, a: &Authed) -> Result<(Vec<OpenAttempt>, Vec
                 deadline: r.deadline,
             });
         } else {
-            let settings: ExamSettings = serde_json::from_str(&r.settings).map_err(json_err("exam settings"))?;
+            let settings: ExamSettings =
+                serde_json::from_str(&r.settings).map_err(json_err("exam settings"))?;
             let result = match (r.score, r.passed) {
-                (Some(s), Some(p)) if domain::result_visible(settings.visibility, now, r.window_end) => {
+                (Some(s), Some(p))
+                    if domain::result_visible(settings.visibility, now, r.window_end) =>
+                {
                     Some(ResultView {
                         score: Points(s.max(0) as u32),
                         max: Points(r.max_score.max(0) as u32),
@@ -453,7 +519,11 @@ pub async fn finalize_due(state: &AppState) -> Result<usize, AppError> {
         let mut rules = super::grade::ExamRules::default();
         for id in ids {
             if repo::mark_submitted(&mut tx, id, None, "deadline", Some(cutoff)).await? {
-                state.attempts.grader.grade_with(&mut tx, id, now, &mut rules).await?;
+                state
+                    .attempts
+                    .grader
+                    .grade_with(&mut tx, id, now, &mut rules)
+                    .await?;
                 done += 1;
             }
         }
@@ -474,7 +544,11 @@ fn check_reason(reason: &str) -> Result<String, AppError> {
     Ok(r.to_owned())
 }
 
-pub async fn proctor_view(state: &AppState, a: &Authed, id: SittingId) -> Result<ProctorView, AppError> {
+pub async fn proctor_view(
+    state: &AppState,
+    a: &Authed,
+    id: SittingId,
+) -> Result<ProctorView, AppError> {
     let now = state.clock.now();
     let mut c = state.db.read().await?;
     let sitting = crate::sittings::service::sitting_for(&mut c, a, id).await?;
@@ -512,7 +586,9 @@ pub async fn proctor_view(state: &AppState, a: &Authed, id: SittingId) -> Result
                 total,
                 last_save_at: at.and_then(|x| x.last_save_at),
                 events: pr.map(|p| p.events.max(0) as u32).unwrap_or(0),
-                unlocked: at.is_some_and(|x| x.session_hash.is_none() && status_of(x) == AttemptStatus::Open),
+                unlocked: at.is_some_and(|x| {
+                    x.session_hash.is_none() && status_of(x) == AttemptStatus::Open
+                }),
                 score: at.and_then(|x| x.score.map(|s| Points(s.max(0) as u32))),
                 passed: at.and_then(|x| x.passed),
             }
@@ -540,7 +616,11 @@ pub async fn proctor_view(state: &AppState, a: &Authed, id: SittingId) -> Result
 }
 
 /// An attempt in the invigilator's scope.
-async fn attempt_in_scope(state: &AppState, a: &Authed, id: AttemptId) -> Result<AttemptRow, AppError> {
+async fn attempt_in_scope(
+    state: &AppState,
+    a: &Authed,
+    id: AttemptId,
+) -> Result<AttemptRow, AppError> {
     let mut c = state.db.read().await?;
     let row = repo::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
     crate::sittings::service::sitting_for(&mut c, a, row.sitting_id).await?;
@@ -577,7 +657,14 @@ pub async fn extend(
         let new = domain::extended_deadline(r.deadline, now, minutes);
         if repo::set_deadline(&mut tx, r.id, new).await? {
             changed += 1;
-            repo::insert_event(&mut tx, r.id, now, "time_extended", &format!("+{minutes} min: {reason}")).await?;
+            repo::insert_event(
+                &mut tx,
+                r.id,
+                now,
+                "time_extended",
+                &format!("+{minutes} min: {reason}"),
+            )
+            .await?;
         }
     }
     if changed == 0 {
@@ -603,7 +690,13 @@ pub async fn extend(
 
 /// Releases an attempt from the browser session holding it, so the candidate can go on
 /// in another browser (the next one to open it takes it).
-pub async fn unlock(state: &AppState, a: &Authed, addr: &str, id: AttemptId, reason: &str) -> Result<(), AppError> {
+pub async fn unlock(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: AttemptId,
+    reason: &str,
+) -> Result<(), AppError> {
     let now = state.clock.now();
     let reason = check_reason(reason)?;
     let row = attempt_in_scope(state, a, id).await?;
@@ -613,7 +706,16 @@ pub async fn unlock(state: &AppState, a: &Authed, addr: &str, id: AttemptId, rea
     let mut tx = state.db.begin().await?;
     repo::release_session(&mut tx, id).await?;
     repo::insert_event(&mut tx, id, now, "unlocked", &reason).await?;
-    crate::audit::service::record(&mut tx, now, a, addr, AuditAction::AttemptUnlocked, &id.to_string(), &reason).await?;
+    crate::audit::service::record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::AttemptUnlocked,
+        &id.to_string(),
+        &reason,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -637,7 +739,14 @@ pub async fn reopen(
     if !repo::reopen(&mut tx, id, now.plus_secs(i64::from(minutes) * 60)).await? {
         return Err(AppError::Conflict(Msg::ErrNotSubmitted));
     }
-    repo::insert_event(&mut tx, id, now, "reopened", &format!("+{minutes} min: {reason}")).await?;
+    repo::insert_event(
+        &mut tx,
+        id,
+        now,
+        "reopened",
+        &format!("+{minutes} min: {reason}"),
+    )
+    .await?;
     crate::audit::service::record(
         &mut tx,
         now,
@@ -655,15 +764,24 @@ pub async fn reopen(
 // Regrades.
 
 /// The questions that submitted attempts of an exam contain, with the regrade in force.
-pub async fn regrade_questions(state: &AppState, a: &Authed, exam: ExamId) -> Result<Vec<RegradeQuestion>, AppError> {
+pub async fn regrade_questions(
+    state: &AppState,
+    a: &Authed,
+    exam: ExamId,
+) -> Result<Vec<RegradeQuestion>, AppError> {
     let mut c = state.db.read().await?;
     crate::papers::service::exam_for(&mut c, a, exam).await?;
     let overrides = Grader::overrides(&mut c, exam).await?;
-    let mut counts: HashMap<QuestionId, (u32, crate::question_bank::model::VersionId)> = HashMap::new();
+    let mut counts: HashMap<QuestionId, (u32, crate::question_bank::model::VersionId)> =
+        HashMap::new();
     for row in repo::submitted_of_exam(&mut c, exam).await? {
-        let paper: Vec<DrawnItem> = serde_json::from_str(&row.paper).map_err(json_err("attempt paper"))?;
+        let paper: Vec<DrawnItem> =
+            serde_json::from_str(&row.paper).map_err(json_err("attempt paper"))?;
         for item in paper {
-            counts.entry(item.question_id).or_insert((0, item.version_id)).0 += 1;
+            counts
+                .entry(item.question_id)
+                .or_insert((0, item.version_id))
+                .0 += 1;
         }
     }
     let mut out = Vec::with_capacity(counts.len());
@@ -689,8 +807,16 @@ async fn regrade_changes(
     exam: ExamId,
     question: QuestionId,
     mode: RegradeMode,
-) -> Result<(Vec<(RegradeChange, crate::grading::domain::Graded)>, Option<crate::question_bank::model::VersionId>), AppError> {
-    let row = crate::papers::repo::get_exam(ex, exam).await?.ok_or(AppError::NotFound)?;
+) -> Result<
+    (
+        Vec<(RegradeChange, crate::grading::domain::Graded)>,
+        Option<crate::question_bank::model::VersionId>,
+    ),
+    AppError,
+> {
+    let row = crate::papers::repo::get_exam(ex, exam)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let settings = crate::papers::service::settings_of(&row)?;
     let mut overrides = Grader::overrides(ex, exam).await?;
     let version = match mode {
@@ -699,7 +825,9 @@ async fn regrade_changes(
             None
         }
         RegradeMode::CurrentKey => {
-            let v = repo::current_version(ex, question).await?.ok_or(AppError::NotFound)?;
+            let v = repo::current_version(ex, question)
+                .await?
+                .ok_or(AppError::NotFound)?;
             overrides.insert(question, Override::Key(v));
             Some(v)
         }
@@ -711,11 +839,16 @@ async fn regrade_changes(
         .collect();
     let mut out = Vec::new();
     for r in repo::submitted_of_exam(ex, exam).await? {
-        let paper: Vec<DrawnItem> = serde_json::from_str(&r.paper).map_err(json_err("attempt paper"))?;
+        let paper: Vec<DrawnItem> =
+            serde_json::from_str(&r.paper).map_err(json_err("attempt paper"))?;
         if !paper.iter().any(|i| i.question_id == question) {
             continue;
         }
-        let g = state.attempts.grader.compute(ex, &r, &settings, &overrides).await?;
+        let g = state
+            .attempts
+            .grader
+            .compute(ex, &r, &settings, &overrides)
+            .await?;
         let old_score = points(r.score);
         let old_passed = r.passed.unwrap_or(false);
         if g.score != old_score || g.passed != old_passed {
@@ -771,7 +904,17 @@ pub async fn regrade_apply(
     }
     let mut tx = state.db.begin().await?;
     let (changes, version) = regrade_changes(state, &mut tx, exam, question, mode).await?;
-    repo::insert_regrade(&mut tx, exam, question, mode.key(), version, &reason, a.user.id, now).await?;
+    repo::insert_regrade(
+        &mut tx,
+        exam,
+        question,
+        mode.key(),
+        version,
+        &reason,
+        a.user.id,
+        now,
+    )
+    .await?;
     for (c, g) in &changes {
         super::grade::store(&mut tx, c.attempt, g, now).await?;
         repo::bump_regrade_count(&mut tx, c.attempt).await?;

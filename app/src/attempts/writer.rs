@@ -39,10 +39,28 @@ pub struct Caller {
 }
 
 pub enum Job {
-    Start(repo::NewAttempt, oneshot::Sender<Result<AttemptId, AppError>>),
-    Save(Caller, SaveRequest, oneshot::Sender<Result<SaveAck, AppError>>),
-    Navigate(Caller, AttemptId, u32, oneshot::Sender<Result<(), AppError>>),
-    Event(Caller, AttemptId, String, String, oneshot::Sender<Result<(), AppError>>),
+    Start(
+        repo::NewAttempt,
+        oneshot::Sender<Result<AttemptId, AppError>>,
+    ),
+    Save(
+        Caller,
+        SaveRequest,
+        oneshot::Sender<Result<SaveAck, AppError>>,
+    ),
+    Navigate(
+        Caller,
+        AttemptId,
+        u32,
+        oneshot::Sender<Result<(), AppError>>,
+    ),
+    Event(
+        Caller,
+        AttemptId,
+        String,
+        String,
+        oneshot::Sender<Result<(), AppError>>,
+    ),
     Submit(Caller, AttemptId, oneshot::Sender<Result<(), AppError>>),
 }
 
@@ -76,7 +94,10 @@ impl Writer {
         Writer { tx }
     }
 
-    async fn send<T>(&self, job: impl FnOnce(oneshot::Sender<Result<T, AppError>>) -> Job) -> Result<T, AppError> {
+    async fn send<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, AppError>>) -> Job,
+    ) -> Result<T, AppError> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(job(reply)).await.map_err(|_| {
             tracing::error!("attempt writer stopped");
@@ -100,7 +121,13 @@ impl Writer {
         self.send(|r| Job::Navigate(who, id, pos, r)).await
     }
 
-    pub async fn event(&self, who: Caller, id: AttemptId, kind: String, detail: String) -> Result<(), AppError> {
+    pub async fn event(
+        &self,
+        who: Caller,
+        id: AttemptId,
+        kind: String,
+        detail: String,
+    ) -> Result<(), AppError> {
         self.send(|r| Job::Event(who, id, kind, detail, r)).await
     }
 
@@ -168,7 +195,10 @@ fn reply(job: Job, out: Result<Out, AppError>) {
 }
 
 async fn exec(tx: &mut Tx, statement: &'static str) -> Result<(), sqlx::Error> {
-    sql!(tx, |c| sqlx::query(statement).execute(&mut *c).await.map(|_| ()))
+    sql!(tx, |c| sqlx::query(statement)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))
 }
 
 async fn run_isolated(
@@ -184,7 +214,9 @@ async fn run_isolated(
     }
     let out = run_job(tx, job, now, grace_ms, grading).await;
     let end = if matches!(out, Err(AppError::Internal)) {
-        exec(tx, "ROLLBACK TO SAVEPOINT job").await.and(exec(tx, "RELEASE SAVEPOINT job").await)
+        exec(tx, "ROLLBACK TO SAVEPOINT job")
+            .await
+            .and(exec(tx, "RELEASE SAVEPOINT job").await)
     } else {
         exec(tx, "RELEASE SAVEPOINT job").await
     };
@@ -230,7 +262,14 @@ async fn run_job(
         }
         Job::Save(who, req, _) => {
             let Some(deadline) = repo::gate(
-                tx, req.attempt, who.user, &who.session, who.arrived, grace_ms, now, None,
+                tx,
+                req.attempt,
+                who.user,
+                &who.session,
+                who.arrived,
+                grace_ms,
+                now,
+                None,
             )
             .await?
             else {
@@ -238,9 +277,10 @@ async fn run_job(
             };
             let shape = grading.shape(tx, req.attempt, req.position).await?;
             let response = match &req.response {
-                Some(r) => Some(validate_response(shape, r.clone()).map_err(|_| {
-                    AppError::invalid("response", Msg::ErrResponseInvalid)
-                })?),
+                Some(r) => Some(
+                    validate_response(shape, r.clone())
+                        .map_err(|_| AppError::invalid("response", Msg::ErrResponseInvalid))?,
+                ),
                 None => None,
             };
             let json = response
@@ -249,13 +289,21 @@ async fn run_job(
                 .transpose()?;
             let pos = i32::try_from(req.position).map_err(|_| AppError::NotFound)?;
             let stored = repo::upsert_answer(
-                tx, req.attempt, pos, json.as_deref(), req.flagged, req.seq, now,
+                tx,
+                req.attempt,
+                pos,
+                json.as_deref(),
+                req.flagged,
+                req.seq,
+                now,
             )
             .await?;
             let (seq, saved_at) = if stored {
                 (req.seq, now)
             } else {
-                let row = repo::answer(tx, req.attempt, pos).await?.ok_or(AppError::Internal)?;
+                let row = repo::answer(tx, req.attempt, pos)
+                    .await?
+                    .ok_or(AppError::Internal)?;
                 (row.seq, row.saved_at)
             };
             Ok(Out::Ack(SaveAck {
@@ -268,24 +316,31 @@ async fn run_job(
         }
         Job::Navigate(who, id, pos, _) => {
             let pos = i32::try_from(*pos).map_err(|_| AppError::NotFound)?;
-            match repo::gate(tx, *id, who.user, &who.session, who.arrived, grace_ms, now, Some(pos))
-                .await?
+            match repo::gate(
+                tx,
+                *id,
+                who.user,
+                &who.session,
+                who.arrived,
+                grace_ms,
+                now,
+                Some(pos),
+            )
+            .await?
             {
                 Some(_) => Ok(Out::Done),
                 None => Err(refusal(tx, *id, who, grace_ms).await),
             }
         }
-        Job::Event(who, id, kind, detail, _) => {
-            match repo::gate_state(tx, *id).await? {
-                Some(s) if s.user_id == who.user => {
-                    if is_open(&s.status) {
-                        repo::insert_event(tx, *id, who.arrived, kind, detail).await?;
-                    }
-                    Ok(Out::Done)
+        Job::Event(who, id, kind, detail, _) => match repo::gate_state(tx, *id).await? {
+            Some(s) if s.user_id == who.user => {
+                if is_open(&s.status) {
+                    repo::insert_event(tx, *id, who.arrived, kind, detail).await?;
                 }
-                _ => Err(AppError::NotFound),
+                Ok(Out::Done)
             }
-        }
+            _ => Err(AppError::NotFound),
+        },
         Job::Submit(who, id, _) => {
             let Some(s) = repo::gate_state(tx, *id).await? else {
                 return Err(AppError::NotFound);

@@ -433,29 +433,34 @@ pub async fn image(
     }
     .await;
     match result {
-        Ok((content_type, bytes)) => (
-            StatusCode::OK,
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_str(&content_type)
-                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                ),
-                (
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ),
-                // An image never changes under its ID; only its readers may cache it.
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, max-age=86400"),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((content_type, bytes)) => image_response(&content_type, bytes),
         Err(e) => e.into_response(),
     }
+}
+
+/// A stored stem image, sent with its recorded type and never sniffed by the browser.
+pub fn image_response(content_type: &str, bytes: Vec<u8>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            // An image never changes under its ID; only its readers may cache it.
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=86400"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::ui::{action_error, tr, use_lang, ErrorNotice};
 
-use super::super::api::{get_my_attempts, get_start_info, view_attempt, StartAttempt, SubmitAttempt};
+use super::super::api::{
+    get_my_attempts, get_start_info, view_attempt, StartAttempt, SubmitAttempt,
+};
 use super::super::model::{AttemptStatus, ResultView, StartInfo};
 use super::exam::{answered, locals};
 
@@ -21,7 +23,11 @@ fn result_line(r: Option<ResultView>) -> impl IntoView {
             Msg::ScoreLabel.text(lang.get()),
             r.score,
             r.max,
-            if r.passed { Msg::ResultPassed.text(lang.get()) } else { Msg::ResultFailed.text(lang.get()) }
+            if r.passed {
+                Msg::ResultPassed.text(lang.get())
+            } else {
+                Msg::ResultFailed.text(lang.get())
+            }
         ),
         None => Msg::ResultHidden.text(lang.get()).to_owned(),
     }
@@ -46,7 +52,10 @@ pub fn StartPage() -> impl IntoView {
         if let Some(Ok(i)) = info.get() {
             if i.refusal == Some(crate::sittings::domain::StartRefusal::NotYetOpen) {
                 let wait = (i.window_start.0 - i.server_now.0).clamp(0, 3_600_000) as u64 + 500;
-                set_timeout(move || info.refetch(), std::time::Duration::from_millis(wait));
+                set_timeout(
+                    move || info.refetch(),
+                    std::time::Duration::from_millis(wait),
+                );
             }
         }
     });
@@ -63,7 +72,11 @@ pub fn StartPage() -> impl IntoView {
 }
 
 #[component]
-fn StartDetails(info: StartInfo, start: ServerAction<StartAttempt>, error: Signal<Option<AppError>>) -> impl IntoView {
+fn StartDetails(
+    info: StartInfo,
+    start: ServerAction<StartAttempt>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let window = crate::sittings::ui::window_text(info.window_start, info.window_end);
     let sitting_id = info.sitting_id.to_string();
@@ -72,7 +85,11 @@ fn StartDetails(info: StartInfo, start: ServerAction<StartAttempt>, error: Signa
         Some(AttemptStatus::Submitted) => (format!("/attempt/{a}/done"), Msg::SubmittedTitle),
         _ => (format!("/attempt/{a}"), Msg::ResumeAttempt),
     });
-    let location = if info.location.trim().is_empty() { "—".to_owned() } else { info.location.clone() };
+    let location = if info.location.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        info.location.clone()
+    };
     view! {
         <h1>{info.exam_title.clone()}</h1>
         <h2>{tr(Msg::BeforeStart)}</h2>

@@ -52,7 +52,9 @@ pub(super) fn locals(v: &AttemptView) -> Vec<Local> {
 }
 
 pub(super) fn answered(l: &Local) -> bool {
-    l.response.as_ref().is_some_and(crate::grading::domain::is_answered)
+    l.response
+        .as_ref()
+        .is_some_and(crate::grading::domain::is_answered)
 }
 
 /// "01:05:09" or "05:09" for a remaining time.
@@ -78,8 +80,9 @@ pub fn AttemptPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
                 {move || attempt.get().map(|r| match r {
                     Err(AppError::Attempt(AttemptRefusal::OtherDevice)) => view! {
-                        <h1>{tr(Msg::NavHome)}</h1>
+                        <h1>{tr(Msg::ExamInProgress)}</h1>
                         <p class="notice error" role="alert">{move || Msg::ErrOtherDevice.text(lang.get())}</p>
+                        <p><a href="/">{tr(Msg::NavHome)}</a></p>
                     }.into_any(),
                     Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                     Ok(v) if v.status == AttemptStatus::Submitted || v.items.is_empty() => {
@@ -104,7 +107,12 @@ pub fn AttemptPage() -> impl IntoView {
 /// The running exam. `asked` is the question in the URL (`?q=`), else the one the
 /// candidate was last on.
 #[component]
-fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: bool) -> impl IntoView {
+fn Runner(
+    view: AttemptView,
+    asked: Option<u32>,
+    error: Option<String>,
+    saved: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let n = view.items.len() as u32;
     let id = view.id;
@@ -148,9 +156,19 @@ fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: b
                     }
                     let label = format!(
                         "{}{}{}",
-                        Msg::QuestionNumber.text(lang.get()).replace("{n}", &(i + 1).to_string()),
-                        if answered(l) { format!("，{}", Msg::AnsweredLegend.text(lang.get())) } else { format!("，{}", Msg::UnansweredLegend.text(lang.get())) },
-                        if l.flagged { format!("，{}", Msg::FlaggedLegend.text(lang.get())) } else { String::new() },
+                        Msg::QuestionNumber
+                            .text(lang.get())
+                            .replace("{n}", &(i + 1).to_string()),
+                        if answered(l) {
+                            format!("，{}", Msg::AnsweredLegend.text(lang.get()))
+                        } else {
+                            format!("，{}", Msg::UnansweredLegend.text(lang.get()))
+                        },
+                        if l.flagged {
+                            format!("，{}", Msg::FlaggedLegend.text(lang.get()))
+                        } else {
+                            String::new()
+                        },
                     );
                     view! {
                         <li>
@@ -184,7 +202,11 @@ fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: b
                 if l.pending {
                     Msg::Saving.text(lang.get()).to_owned()
                 } else if let Some(at) = l.saved_at {
-                    format!("{} {}", Msg::SavedAt.text(lang.get()), at.display_cst_clock())
+                    format!(
+                        "{} {}",
+                        Msg::SavedAt.text(lang.get()),
+                        at.display_cst_clock()
+                    )
                 } else {
                     Msg::NotSavedYet.text(lang.get()).to_owned()
                 }
@@ -220,7 +242,14 @@ fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: b
     };
     let unanswered = move || answers.with(|a| a.iter().filter(|l| !answered(l)).count());
     let flagged = move || answers.with(|a| a.iter().filter(|l| l.flagged).count());
-    let seq_value = move || answers.with(|a| a.get(current.get() as usize).map(|l| l.seq + 1).unwrap_or(1).to_string());
+    let seq_value = move || {
+        answers.with(|a| {
+            a.get(current.get() as usize)
+                .map(|l| l.seq + 1)
+                .unwrap_or(1)
+                .to_string()
+        })
+    };
 
     view! {
         <header class="exam-head">
@@ -243,7 +272,7 @@ fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: b
                     {move || {
                         let pos = current.get();
                         items.with_value(|its| its.get(pos as usize).cloned()).map(|item| {
-                            view! { <Question item pos answers finished
+                            view! { <Question item pos attempt=id answers finished
                                 on_change=Callback::new(move |p: u32| {
                                     #[cfg(feature = "hydrate")]
                                     client.changed(p);
@@ -310,13 +339,18 @@ fn Runner(view: AttemptView, asked: Option<u32>, error: Option<String>, saved: b
 fn Question(
     item: AttemptItem,
     pos: u32,
+    attempt: crate::attempts::model::AttemptId,
     answers: RwSignal<Vec<Local>>,
     finished: RwSignal<bool>,
     on_change: Callback<u32>,
 ) -> impl IntoView {
     let lang = use_lang();
     let q = item.question;
-    let heading = move || Msg::QuestionNumber.text(lang.get()).replace("{n}", &(pos + 1).to_string());
+    let heading = move || {
+        Msg::QuestionNumber
+            .text(lang.get())
+            .replace("{n}", &(pos + 1).to_string())
+    };
     let points = q.points.to_string();
     let current = move || answers.with(|a| a.get(pos as usize).cloned().unwrap_or_default());
     let set = move |f: &dyn Fn(&mut Local)| {
@@ -327,7 +361,8 @@ fn Question(
         });
         on_change.run(pos);
     };
-    let chosen = move |i: u8| matches!(current().response, Some(Response::Choice(c)) if c.contains(&i));
+    let chosen =
+        move |i: u8| matches!(current().response, Some(Response::Choice(c)) if c.contains(&i));
     // The attributes of the server's HTML; afterwards the `prop:` bindings follow the state.
     let init = answers.with_untracked(|a| a.get(pos as usize).cloned().unwrap_or_default());
     let init_choice: Vec<u8> = match &init.response {
@@ -367,8 +402,12 @@ fn Question(
                 .into_any()
         }
         QuestionType::TrueFalse => {
-            let is = move |b: bool| matches!(current().response, Some(Response::TrueFalse(x)) if x == b);
-            let init_tf = match &init.response { Some(Response::TrueFalse(x)) => Some(*x), _ => None };
+            let is =
+                move |b: bool| matches!(current().response, Some(Response::TrueFalse(x)) if x == b);
+            let init_tf = match &init.response {
+                Some(Response::TrueFalse(x)) => Some(*x),
+                _ => None,
+            };
             [(true, Msg::DiffTrue), (false, Msg::DiffFalse)]
                 .into_iter()
                 .map(|(b, m)| {
@@ -427,7 +466,7 @@ fn Question(
         <h2 id="question-h">{heading}" "<small>"（"{type_label}"，"{points}" "{move || Msg::PointsSuffix.text(lang.get())}"）"</small></h2>
         {(!item.section_title.is_empty()).then(|| view! { <p class="section-title">{item.section_title.clone()}</p> })}
         <p class="stem">{q.stem.clone()}</p>
-        {q.image.map(|img| view! { <img class="stem-image" src=format!("/organize/images/{img}") alt="" /> })}
+        {q.image.map(|img| view! { <img class="stem-image" src=format!("/attempt/{attempt}/images/{img}") alt="" /> })}
         <ul class="choices">{body}</ul>
         <p class="flag">
             <input type="checkbox" name="flagged" id=format!("flag-{pos}") checked=init.flagged prop:checked=flagged disabled=move || finished.get()
@@ -446,7 +485,9 @@ mod client {
     use leptos::task::spawn_local;
 
     use super::*;
-    use crate::attempts::api::{attempt_clock, navigate, report_event, save_answer, submit_attempt};
+    use crate::attempts::api::{
+        attempt_clock, navigate, report_event, save_answer, submit_attempt,
+    };
     use crate::attempts::model::{AttemptId, ClientEvent, SaveAck, SaveRequest};
 
     const RESYNC_MS: u64 = 30_000;
@@ -512,13 +553,21 @@ mod client {
                 c.tick();
                 c.pump();
             });
-            if let Ok(h) = set_interval_with_handle(move || c.tick(), std::time::Duration::from_millis(250)) {
+            if let Ok(h) =
+                set_interval_with_handle(move || c.tick(), std::time::Duration::from_millis(250))
+            {
                 on_cleanup(move || h.clear());
             }
-            if let Ok(h) = set_interval_with_handle(move || c.resync(), std::time::Duration::from_millis(RESYNC_MS)) {
+            if let Ok(h) = set_interval_with_handle(
+                move || c.resync(),
+                std::time::Duration::from_millis(RESYNC_MS),
+            ) {
                 on_cleanup(move || h.clear());
             }
-            if let Ok(h) = set_interval_with_handle(move || c.pump(), std::time::Duration::from_millis(RETRY_MS)) {
+            if let Ok(h) = set_interval_with_handle(
+                move || c.pump(),
+                std::time::Duration::from_millis(RETRY_MS),
+            ) {
                 on_cleanup(move || h.clear());
             }
             let online = window_event_listener_untyped("online", move |_| c.pump());
@@ -594,18 +643,26 @@ mod client {
             let c = *self;
             spawn_local(async move {
                 match attempt_clock(c.id.to_string()).await {
-                    Ok(s) if s.status == AttemptStatus::Submitted => go(&format!("/attempt/{}/done", c.id)),
+                    Ok(s) if s.status == AttemptStatus::Submitted => {
+                        go(&format!("/attempt/{}/done", c.id))
+                    }
                     Ok(s) => {
                         c.set_sync(s.deadline, s.server_now);
                         if c.finished.get_untracked() {
                             let again = c;
-                            set_timeout(move || again.resync(), std::time::Duration::from_millis(2_000));
+                            set_timeout(
+                                move || again.resync(),
+                                std::time::Duration::from_millis(2_000),
+                            );
                         }
                     }
                     Err(_) => {
                         if c.finished.get_untracked() {
                             let again = c;
-                            set_timeout(move || again.resync(), std::time::Duration::from_millis(RETRY_MS));
+                            set_timeout(
+                                move || again.resync(),
+                                std::time::Duration::from_millis(RETRY_MS),
+                            );
                         }
                     }
                 }
@@ -623,7 +680,10 @@ mod client {
                 }
             });
             let typing = self.answers.with_untracked(|a| {
-                matches!(a.get(pos as usize).and_then(|l| l.response.as_ref()), Some(Response::Blanks(_)))
+                matches!(
+                    a.get(pos as usize).and_then(|l| l.response.as_ref()),
+                    Some(Response::Blanks(_))
+                )
             });
             if typing {
                 let c = *self;
@@ -684,7 +744,9 @@ mod client {
                         c.acknowledged(&ack);
                         c.pump();
                     }
-                    Err(AppError::Attempt(AttemptRefusal::DeadlinePassed | AttemptRefusal::Submitted)) => {
+                    Err(AppError::Attempt(
+                        AttemptRefusal::DeadlinePassed | AttemptRefusal::Submitted,
+                    )) => {
                         c.queue.set_value(Vec::new());
                         c.persist();
                         go(&format!("/attempt/{}/done", c.id));
@@ -704,8 +766,11 @@ mod client {
         }
 
         fn acknowledged(&self, ack: &SaveAck) {
-            self.queue.update_value(|q| q.retain(|r| !(r.position == ack.position && r.seq <= ack.seq)));
-            let still = self.queue.with_value(|q| q.iter().any(|r| r.position == ack.position));
+            self.queue
+                .update_value(|q| q.retain(|r| !(r.position == ack.position && r.seq <= ack.seq)));
+            let still = self
+                .queue
+                .with_value(|q| q.iter().any(|r| r.position == ack.position));
             self.answers.update(|a| {
                 if let Some(l) = a.get_mut(ack.position as usize) {
                     l.seq = l.seq.max(ack.seq);
@@ -725,7 +790,11 @@ mod client {
             });
             if let Some(w) = web_sys::window() {
                 if let Ok(h) = w.history() {
-                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/attempt/{id}?q={to}")));
+                    let _ = h.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&format!("/attempt/{id}?q={to}")),
+                    );
                 }
             }
         }
@@ -768,7 +837,8 @@ mod client {
                     report(ClientEvent::TabHidden);
                 }
             });
-            let blur = window_event_listener_untyped("blur", move |_| report(ClientEvent::WindowBlur));
+            let blur =
+                window_event_listener_untyped("blur", move |_| report(ClientEvent::WindowBlur));
             let copy = window_event_listener_untyped("copy", move |_| report(ClientEvent::Copy));
             let paste = window_event_listener_untyped("paste", move |_| report(ClientEvent::Paste));
             let full = window_event_listener_untyped("fullscreenchange", move |_| {
@@ -793,63 +863,71 @@ mod client {
             go_to: impl Fn(u32) + Copy + 'static,
         ) {
             let c = *self;
-            let handle = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
-                if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || c.finished.get_untracked() {
-                    return;
-                }
-                let typing = ev
-                    .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                    .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("input") && el.get_attribute("type").as_deref() == Some("text")
-                        || el.tag_name().eq_ignore_ascii_case("textarea"));
-                if typing {
-                    return;
-                }
-                let pos = current.get_untracked();
-                match ev.key().as_str() {
-                    "ArrowLeft" => go_to(pos.saturating_sub(1)),
-                    "ArrowRight" => go_to(pos + 1),
-                    "f" | "F" => {
-                        c.answers.update(|a| {
-                            if let Some(l) = a.get_mut(pos as usize) {
-                                l.flagged = !l.flagged;
-                            }
-                        });
-                        c.changed(pos);
+            let handle =
+                window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+                    if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || c.finished.get_untracked()
+                    {
+                        return;
                     }
-                    k => {
-                        let Some(d) = k.parse::<u8>().ok().filter(|d| (1..=8).contains(d)) else { return };
-                        let i = d - 1;
-                        let Some(qtype) = items.with_value(|its| {
-                            its.get(pos as usize)
-                                .filter(|it| usize::from(i) < it.question.options.len())
-                                .map(|it| it.question.qtype)
-                        }) else {
-                            return;
-                        };
-                        c.answers.update(|a| {
-                            if let Some(l) = a.get_mut(pos as usize) {
-                                let mut ch = match &l.response {
-                                    Some(Response::Choice(c)) => c.clone(),
-                                    _ => Vec::new(),
-                                };
-                                if qtype == QuestionType::Multiple {
-                                    if let Some(k) = ch.iter().position(|x| *x == i) {
-                                        ch.remove(k);
-                                    } else {
-                                        ch.push(i);
-                                        ch.sort();
-                                    }
-                                } else {
-                                    ch = vec![i];
+                    let typing = ev
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                        .is_some_and(|el| {
+                            el.tag_name().eq_ignore_ascii_case("input")
+                                && el.get_attribute("type").as_deref() == Some("text")
+                                || el.tag_name().eq_ignore_ascii_case("textarea")
+                        });
+                    if typing {
+                        return;
+                    }
+                    let pos = current.get_untracked();
+                    match ev.key().as_str() {
+                        "ArrowLeft" => go_to(pos.saturating_sub(1)),
+                        "ArrowRight" => go_to(pos + 1),
+                        "f" | "F" => {
+                            c.answers.update(|a| {
+                                if let Some(l) = a.get_mut(pos as usize) {
+                                    l.flagged = !l.flagged;
                                 }
-                                l.response = Some(Response::Choice(ch));
-                            }
-                        });
-                        c.changed(pos);
+                            });
+                            c.changed(pos);
+                        }
+                        k => {
+                            let Some(d) = k.parse::<u8>().ok().filter(|d| (1..=8).contains(d))
+                            else {
+                                return;
+                            };
+                            let i = d - 1;
+                            let Some(qtype) = items.with_value(|its| {
+                                its.get(pos as usize)
+                                    .filter(|it| usize::from(i) < it.question.options.len())
+                                    .map(|it| it.question.qtype)
+                            }) else {
+                                return;
+                            };
+                            c.answers.update(|a| {
+                                if let Some(l) = a.get_mut(pos as usize) {
+                                    let mut ch = match &l.response {
+                                        Some(Response::Choice(c)) => c.clone(),
+                                        _ => Vec::new(),
+                                    };
+                                    if qtype == QuestionType::Multiple {
+                                        if let Some(k) = ch.iter().position(|x| *x == i) {
+                                            ch.remove(k);
+                                        } else {
+                                            ch.push(i);
+                                            ch.sort();
+                                        }
+                                    } else {
+                                        ch = vec![i];
+                                    }
+                                    l.response = Some(Response::Choice(ch));
+                                }
+                            });
+                            c.changed(pos);
+                        }
                     }
-                }
-            });
+                });
             on_cleanup(move || handle.remove());
         }
     }
