@@ -38,6 +38,16 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         }
         "audit/list" => who == Admin,
         "my/sittings" => who == Candidate,
+        // The candidate's own attempt (assigned to EAST's sitting): nobody else's.
+        "attempts/mine"
+        | "attempts/start-info"
+        | "attempts/start"
+        | "attempts/view"
+        | "attempts/save"
+        | "attempts/navigate"
+        | "attempts/event"
+        | "attempts/clock"
+        | "attempts/submit" => who == Candidate,
         // Lists and creations work in the caller's own scope.
         "banks/list" | "banks/create" | "exams/list" | "sittings/list" => {
             matches!(who, OrganizerElsewhere | Organizer | AdminElsewhere | Admin)
@@ -76,7 +86,14 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         | "sittings/assign-preview"
         | "sittings/assign"
         | "sittings/unassign"
-        | "sittings/accommodation" => {
+        | "sittings/accommodation"
+        | "attempts/proctor"
+        | "attempts/extend"
+        | "attempts/unlock"
+        | "attempts/reopen"
+        | "attempts/regrade-questions"
+        | "attempts/regrade-preview"
+        | "attempts/regrade-apply" => {
             matches!(who, Organizer | Admin)
         }
         "users/get"
@@ -103,6 +120,7 @@ struct Fixture {
     exam: String,
     sitting: String,
     question_import: String,
+    attempt: String,
 }
 
 async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
@@ -220,6 +238,19 @@ async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
         clients.push((who, c));
     }
     let (bank, question, exam, sitting, question_import) = authoring;
+    let cand = &mut clients
+        .iter_mut()
+        .find(|(who, _)| *who == Who::Candidate)
+        .unwrap()
+        .1;
+    let attempt: app::attempts::model::AttemptId = cand
+        .call(
+            "attempts/start",
+            &[("sitting_id", &sitting), ("pledge", "on")],
+        )
+        .await
+        .expect("the fixture's candidate starts");
+    let attempt = attempt.to_string();
     (
         Fixture {
             east,
@@ -230,6 +261,7 @@ async fn fixture(w: &World) -> (Fixture, Vec<(Who, Client)>) {
             exam,
             sitting,
             question_import,
+            attempt,
         },
         clients,
     )
@@ -309,6 +341,18 @@ async fn authoring_fixture(
         .unwrap();
     let _: () = org
         .call(
+            "exams/fixed-add",
+            &[
+                ("id", &exam),
+                ("section", "0"),
+                ("question_ids", &question),
+                ("points", "1"),
+            ],
+        )
+        .await
+        .unwrap();
+    let _: () = org
+        .call(
             "sittings/create",
             &[
                 ("exam_id", exam.as_str()),
@@ -332,7 +376,7 @@ async fn authoring_fixture(
             &[
                 ("id", sitting.as_str()),
                 ("by", "logins"),
-                ("logins", "target"),
+                ("logins", "target,cand"),
                 ("unit_id", ""),
                 ("rank_tag", ""),
             ],
@@ -531,7 +575,72 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
             ("extra_percent", ""),
             ("reason", ""),
         ],
+        "attempts/start-info" => vec![("sitting_id", &f.sitting)],
+        "attempts/start" => vec![("sitting_id", &f.sitting), ("pledge", "on")],
+        "attempts/view" | "attempts/clock" | "attempts/submit" => {
+            vec![("attempt_id", &f.attempt)]
+        }
+        "attempts/proctor" => vec![("sitting_id", &f.sitting)],
+        "attempts/extend" => vec![
+            ("sitting_id", &f.sitting),
+            ("user_id", ""),
+            ("minutes", "5"),
+            ("reason", "权限测试"),
+        ],
+        "attempts/unlock" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
+        "attempts/reopen" => vec![
+            ("attempt_id", &f.attempt),
+            ("minutes", "5"),
+            ("reason", "权限测试"),
+        ],
+        "attempts/regrade-questions" => vec![("exam_id", &f.exam)],
+        "attempts/regrade-preview" => vec![
+            ("exam_id", &f.exam),
+            ("question_id", &f.question),
+            ("mode", "void"),
+        ],
+        "attempts/regrade-apply" => vec![
+            ("exam_id", &f.exam),
+            ("question_id", &f.question),
+            ("mode", "void"),
+            ("reason", "权限测试"),
+        ],
         _ => vec![],
+    }
+}
+
+/// The JSON body of the server functions the exam page posts as JSON.
+fn json_args(endpoint: &str, f: &Fixture) -> Option<serde_json::Value> {
+    let attempt = f.attempt.as_str();
+    match endpoint {
+        "attempts/save" => Some(serde_json::json!({ "req": {
+            "attempt": attempt, "position": 0, "seq": 1, "response": null, "flagged": false
+        }})),
+        "attempts/navigate" => Some(serde_json::json!({ "attempt": attempt, "position": 0 })),
+        "attempts/event" => Some(serde_json::json!({ "attempt": attempt, "event": "WindowBlur" })),
+        _ => None,
+    }
+}
+
+async fn call_json(
+    c: &Client,
+    endpoint: &str,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value, AppError> {
+    let mut req = c
+        .http
+        .post(format!("http://{}/api/{endpoint}", c.addr))
+        .json(body);
+    if let Some(s) = &c.session {
+        req = req.header("cookie", format!("examhall_session={s}"));
+    }
+    let res = req.send().await.expect("request");
+    let ok = res.status().is_success();
+    let text = res.text().await.expect("body");
+    if ok {
+        Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    } else {
+        Err(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: {e}: {text}")))
     }
 }
 
@@ -576,7 +685,10 @@ both_backends!(
         let mut failures = Vec::new();
         for ep in &eps {
             for (who, client) in clients.iter_mut() {
-                let res = client.call::<serde_json::Value>(ep, &args(ep, &f)).await;
+                let res = match json_args(ep, &f) {
+                    Some(body) => call_json(client, ep, &body).await,
+                    None => client.call::<serde_json::Value>(ep, &args(ep, &f)).await,
+                };
                 let denied = matches!(&res, Err(e) if is_denial(e));
                 if denied == allowed(ep, *who) {
                     failures.push(format!("{ep} as {who:?}: {res:?}"));

@@ -167,7 +167,9 @@ async fn pass_time(d: &Demo, clients: &mut [&mut Client], mins: i64) {
 both_backends!(
     a_candidate_takes_the_exam_and_no_response_reveals_the_key,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut cand = d.signed_in("wangfang").await;
         let sitting = d.practice(&mut cand).await;
         let mut seen = String::new();
@@ -183,7 +185,10 @@ both_backends!(
         let refused: Result<AttemptId, AppError> = cand
             .call("attempts/start", &[("sitting_id", &sitting)])
             .await;
-        assert!(matches!(refused, Err(AppError::Invalid { .. })), "{refused:?}");
+        assert!(
+            matches!(refused, Err(AppError::Invalid { .. })),
+            "{refused:?}"
+        );
         let mut starts = Vec::new();
         for _ in 0..10 {
             let mut c = Client::new(cand.addr);
@@ -206,7 +211,10 @@ both_backends!(
                 .await
                 .unwrap()
         };
-        assert_eq!(rows.iter().filter(|r| r.user_id == rows[0].user_id).count(), 1);
+        assert_eq!(
+            rows.iter().filter(|r| r.user_id == rows[0].user_id).count(),
+            1
+        );
         assert_eq!(rows.len(), 1);
 
         let v = view(&mut cand, id).await.expect("view");
@@ -239,7 +247,9 @@ both_backends!(
             Response::Choice(_) => Response::Choice(vec![1]),
             other => other.clone(),
         };
-        let stale = save(&cand, &req(id, 0, 1, Some(wrong.clone()))).await.expect("ack");
+        let stale = save(&cand, &req(id, 0, 1, Some(wrong.clone())))
+            .await
+            .expect("ack");
         assert_eq!(stale.seq, 2, "the stored, newer answer is kept");
         let replay = save(&cand, &req(id, 0, 2, Some(wrong))).await.expect("ack");
         assert_eq!(replay.seq, 2);
@@ -269,8 +279,18 @@ both_backends!(
         assert_eq!(clock.deadline, v.deadline);
 
         // Nothing so far carried an explanation, a key or a score.
-        for needle in ["本题考查", "answer_key", "explanation", "\"score\"", "item_points", "\"passed\""] {
-            assert!(!seen.contains(needle), "a candidate response contains {needle}");
+        for needle in [
+            "本题考查",
+            "answer_key",
+            "explanation",
+            "\"score\"",
+            "item_points",
+            "\"passed\"",
+        ] {
+            assert!(
+                !seen.contains(needle),
+                "a candidate response contains {needle}"
+            );
         }
 
         // Submit twice: the same result, full marks.
@@ -290,7 +310,13 @@ both_backends!(
         assert_eq!(row.submit_reason.as_deref(), Some("candidate"));
         assert_eq!(row.status, "submitted");
         let after = save(&cand, &req(id, 1, 10, None)).await;
-        assert!(matches!(after, Err((410, AppError::Attempt(AttemptRefusal::Submitted)))), "{after:?}");
+        assert!(
+            matches!(
+                after,
+                Err((410, AppError::Attempt(AttemptRefusal::Submitted)))
+            ),
+            "{after:?}"
+        );
         let mine: MyAttempts = cand.call("attempts/mine", &[]).await.unwrap();
         assert!(mine.open.is_empty());
         assert_eq!(mine.past.len(), 1);
@@ -302,7 +328,9 @@ both_backends!(
 both_backends!(
     the_server_refuses_late_saves_and_submits_at_the_deadline_by_itself,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut cand = d.signed_in("liqiang").await;
         let id = d.start(&mut cand).await;
         let correct = d.correct_responses(id).await;
@@ -314,26 +342,36 @@ both_backends!(
         pass_time(&d, &mut [&mut cand], 60).await;
         // At the deadline the finaliser still waits (grace 0 plus one second of slack for
         // saves that arrived in time and are still queued).
-        let n = app::attempts::service::finalize_due(&d.server.state).await.unwrap();
+        let n = app::attempts::service::finalize_due(&d.server.state)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "not before deadline + grace + slack");
         // One second after the deadline: refused, and nothing changes.
         d.server.clock.advance_secs(1);
         let late = save(&cand, &req(id, 1, 1, Some(correct[1].clone()))).await;
         assert!(
-            matches!(late, Err((410, AppError::Attempt(AttemptRefusal::DeadlinePassed)))),
+            matches!(
+                late,
+                Err((410, AppError::Attempt(AttemptRefusal::DeadlinePassed)))
+            ),
             "{late:?}"
         );
         let v = view(&mut cand, id).await.unwrap();
         assert!(v.answers.iter().all(|a| a.position == 0));
-        let n = app::attempts::service::finalize_due(&d.server.state).await.unwrap();
+        let n = app::attempts::service::finalize_due(&d.server.state)
+            .await
+            .unwrap();
         assert_eq!(n, 1);
-        let again = app::attempts::service::finalize_due(&d.server.state).await.unwrap();
+        let again = app::attempts::service::finalize_due(&d.server.state)
+            .await
+            .unwrap();
         assert_eq!(again, 0);
         let row = d.row(id).await;
         assert_eq!(row.status, "submitted");
         assert_eq!(row.submit_reason.as_deref(), Some("deadline"));
         assert_eq!(row.submitted_at, Some(deadline));
-        let item_points: Vec<u32> = serde_json::from_str(row.item_points.as_deref().unwrap()).unwrap();
+        let item_points: Vec<u32> =
+            serde_json::from_str(row.item_points.as_deref().unwrap()).unwrap();
         assert!(item_points[0] > 0, "the answer saved in time is graded");
         assert_eq!(row.score, Some(item_points[0] as i32));
         d.finish().await;
@@ -343,7 +381,9 @@ both_backends!(
 both_backends!(
     a_second_browser_is_refused_until_an_invigilator_unlocks_the_attempt,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut first = d.signed_in("chenjing").await;
         let id = d.start(&mut first).await;
         let mut second = d.signed_in("chenjing").await;
@@ -364,7 +404,10 @@ both_backends!(
             .unwrap();
         assert!(pv.events.iter().any(|e| e.kind == "second_session_refused"));
         let no_reason: Result<(), AppError> = admin
-            .call("attempts/unlock", &[("attempt_id", &id.to_string()), ("reason", " ")])
+            .call(
+                "attempts/unlock",
+                &[("attempt_id", &id.to_string()), ("reason", " ")],
+            )
             .await;
         assert!(matches!(no_reason, Err(AppError::Invalid { .. })));
         let _: () = admin
@@ -374,15 +417,23 @@ both_backends!(
             )
             .await
             .expect("unlocked");
-        view(&mut second, id).await.expect("the new browser takes the attempt");
-        save(&second, &req(id, 0, 1, None)).await.expect("saves there");
+        view(&mut second, id)
+            .await
+            .expect("the new browser takes the attempt");
+        save(&second, &req(id, 0, 1, None))
+            .await
+            .expect("saves there");
         let old = save(&first, &req(id, 0, 2, None)).await;
         assert!(matches!(old, Err((423, _))), "{old:?}");
 
         let audit = {
             let mut c = d.server.state.db.read().await.unwrap();
-            sqlx_count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE action IN \
-                ('attempt.second_session_refused', 'attempt.unlocked')").await
+            sqlx_count(
+                &mut c,
+                "SELECT COUNT(*) FROM audit_log WHERE action IN \
+                ('attempt.second_session_refused', 'attempt.unlocked')",
+            )
+            .await
         };
         assert!(audit >= 2, "refusals and the unlock are audited ({audit})");
         d.finish().await;
@@ -390,13 +441,18 @@ both_backends!(
 );
 
 async fn sqlx_count(c: &mut app::db::Conn, q: &str) -> i64 {
-    app::sql!(c, |x| sqlx::query_scalar::<_, i64>(q).fetch_one(&mut *x).await).unwrap()
+    app::sql!(c, |x| sqlx::query_scalar::<_, i64>(q)
+        .fetch_one(&mut *x)
+        .await)
+    .unwrap()
 }
 
 both_backends!(
     an_invigilator_extends_time_and_reopens_a_submitted_attempt,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut a = d.signed_in("zhaolei").await;
         let mut b = d.signed_in("huangmin").await;
         let ia = d.start(&mut a).await;
@@ -410,7 +466,12 @@ both_backends!(
         let n: u32 = admin
             .call(
                 "attempts/extend",
-                &[("sitting_id", &sitting), ("user_id", ""), ("minutes", "10"), ("reason", "停电十分钟")],
+                &[
+                    ("sitting_id", &sitting),
+                    ("user_id", ""),
+                    ("minutes", "10"),
+                    ("reason", "停电十分钟"),
+                ],
             )
             .await
             .unwrap();
@@ -419,7 +480,12 @@ both_backends!(
         let n: u32 = admin
             .call(
                 "attempts/extend",
-                &[("sitting_id", &sitting), ("user_id", &user_b), ("minutes", "5"), ("reason", "设备故障")],
+                &[
+                    ("sitting_id", &sitting),
+                    ("user_id", &user_b),
+                    ("minutes", "5"),
+                    ("reason", "设备故障"),
+                ],
             )
             .await
             .unwrap();
@@ -429,7 +495,12 @@ both_backends!(
         let bad: Result<u32, AppError> = admin
             .call(
                 "attempts/extend",
-                &[("sitting_id", &sitting), ("user_id", ""), ("minutes", "999"), ("reason", "x")],
+                &[
+                    ("sitting_id", &sitting),
+                    ("user_id", ""),
+                    ("minutes", "999"),
+                    ("reason", "x"),
+                ],
             )
             .await;
         assert!(matches!(bad, Err(AppError::Invalid { .. })));
@@ -447,7 +518,11 @@ both_backends!(
         let _: () = admin
             .call(
                 "attempts/reopen",
-                &[("attempt_id", &ia.to_string()), ("minutes", "15"), ("reason", "误交卷")],
+                &[
+                    ("attempt_id", &ia.to_string()),
+                    ("minutes", "15"),
+                    ("reason", "误交卷"),
+                ],
             )
             .await
             .unwrap();
@@ -467,7 +542,9 @@ both_backends!(
 both_backends!(
     voiding_a_question_lists_the_changed_results_first_and_applies_them_in_one_go,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut cand = d.signed_in("yangfan").await;
         let id = d.start(&mut cand).await;
         let _: Option<ResultView> = cand
@@ -487,7 +564,11 @@ both_backends!(
         let preview: Vec<RegradeChange> = admin
             .call(
                 "attempts/regrade-preview",
-                &[("exam_id", &exam), ("question_id", &question), ("mode", "void")],
+                &[
+                    ("exam_id", &exam),
+                    ("question_id", &question),
+                    ("mode", "void"),
+                ],
             )
             .await
             .unwrap();
@@ -513,14 +594,22 @@ both_backends!(
         let again: Vec<RegradeChange> = admin
             .call(
                 "attempts/regrade-preview",
-                &[("exam_id", &exam), ("question_id", &question), ("mode", "void")],
+                &[
+                    ("exam_id", &exam),
+                    ("question_id", &question),
+                    ("mode", "void"),
+                ],
             )
             .await
             .unwrap();
         assert!(again.is_empty(), "applied once, nothing left to change");
         let audited = {
             let mut c = d.server.state.db.read().await.unwrap();
-            sqlx_count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE action = 'regrade.applied'").await
+            sqlx_count(
+                &mut c,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'regrade.applied'",
+            )
+            .await
         };
         assert_eq!(audited, 1);
         d.finish().await;
@@ -530,7 +619,9 @@ both_backends!(
 both_backends!(
     the_plain_answer_form_saves_and_moves_to_the_next_question,
     |backend| async move {
-        let Some(d) = Demo::new(backend).await else { return };
+        let Some(d) = Demo::new(backend).await else {
+            return;
+        };
         let mut cand = d.signed_in("zhoujie").await;
         let id = d.start(&mut cand).await;
         let correct = d.correct_responses(id).await;
@@ -541,14 +632,19 @@ both_backends!(
             ("go".into(), "next".into()),
         ];
         match &correct[0] {
-            Response::Choice(c) => form.extend(c.iter().map(|i| ("choice".to_owned(), i.to_string()))),
+            Response::Choice(c) => {
+                form.extend(c.iter().map(|i| ("choice".to_owned(), i.to_string())))
+            }
             Response::TrueFalse(b) => form.push(("tf".into(), b.to_string())),
             Response::Blanks(v) => form.extend(v.iter().map(|t| ("blank".to_owned(), t.clone()))),
         }
         let res = cand
             .http
             .post(format!("http://{}/attempt/{id}/answer", cand.addr))
-            .header("cookie", format!("examhall_session={}", cand.session.as_deref().unwrap()))
+            .header(
+                "cookie",
+                format!("examhall_session={}", cand.session.as_deref().unwrap()),
+            )
             .header("origin", format!("http://{}", cand.addr))
             .form(&form)
             .send()
@@ -571,11 +667,13 @@ both_backends!(
 /// every attempt is submitted and graded exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_app_servers_finalise_each_overdue_attempt_exactly_once() {
-    let Some(d) = Demo::new(Backend::Postgres).await else { return };
+    let Some(d) = Demo::new(Backend::Postgres).await else {
+        return;
+    };
     let other = start_server(&d.db.url, ManualClock::new(T0.plus_secs(31))).await;
     let logins = [
-        "zhangwei", "wangfang", "liqiang", "liuyang", "chenjing", "yangfan", "zhaolei",
-        "huangmin", "zhoujie", "wuxia", "xuhao", "sunli",
+        "zhangwei", "wangfang", "liqiang", "liuyang", "chenjing", "yangfan", "zhaolei", "huangmin",
+        "zhoujie", "wuxia", "xuhao", "sunli",
     ];
     let mut ids = Vec::new();
     for login in logins {
