@@ -730,6 +730,10 @@ messages! {
     DeadlineLabel => "截止时间", "Deadline";
     ResultLabel => "结果", "Result";
     Refresh => "刷新", "Refresh";
+    BackToSitting => "返回场次", "Back to the sitting";
+    RegradeHint => "先在题库中更正题目答案（会生成新版本），或选择作废；预览列出成绩或合格与否会变化的考生，确认后一次性生效。", "Correct the question's key in the bank first (this makes a new version), or void it; the preview lists every candidate whose score or verdict would change, and confirming applies all of it at once.";
+    RegradePick => "选择题目", "Pick a question";
+    RegradeModeLabel => "更正方式", "Correction";
 }
 
 #[cfg(test)]

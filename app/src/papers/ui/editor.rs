@@ -124,6 +124,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
     let exam = data.exam.clone();
     let id = exam.id.to_string();
     let preview_href = format!("/organize/exams/{id}/preview?seed=1");
+    let regrade_href = format!("/organize/exams/{id}/regrade");
     let lang = use_lang();
     let (count, total) = (exam.question_count, exam.total_points);
     view! {
@@ -136,6 +137,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
         </dl>
         <p class="toolbar">
             <a class="button secondary" href=preview_href>{tr(Msg::PreviewPaper)}</a>
+            <a class="button secondary" href=regrade_href>{tr(Msg::Regrade)}</a>
             <a href="#sittings-h">{tr(Msg::SittingsOfExam)}</a>
         </p>
         {(!exam.editable).then(|| view! { <p class="notice info">{tr(Msg::ExamNotEditable)}</p> })}
