@@ -548,9 +548,12 @@ mod client {
             };
             // After hydration: what this browser still has to send changes the page, and
             // the first render must match the server's HTML.
+            // The page's server time is from when the HTML was made, so ask the server
+            // once more as soon as the page is interactive.
             Effect::new(move |_| {
                 c.restore();
                 c.tick();
+                c.resync();
                 c.pump();
             });
             if let Ok(h) =
