@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::accounts::model::UserId;
 use crate::db::{Db, Tx};
 use crate::error::AppError;
-use crate::grading::domain::validate_response;
+use crate::grading::domain::{is_answered, validate_response};
 use crate::i18n::Msg;
 use crate::sql;
 use crate::time::Timestamp;
@@ -213,7 +213,9 @@ async fn run_isolated(
         return Err(AppError::Internal);
     }
     let out = run_job(tx, job, now, grace_ms, grading).await;
-    let end = if matches!(out, Err(AppError::Internal)) {
+    // A refused job leaves nothing behind, not even the gate's bookkeeping (last save,
+    // current question) that preceded the refusal.
+    let end = if out.is_err() {
         exec(tx, "ROLLBACK TO SAVEPOINT job")
             .await
             .and(exec(tx, "RELEASE SAVEPOINT job").await)
@@ -282,7 +284,10 @@ async fn run_job(
                         .map_err(|_| AppError::invalid("response", Msg::ErrResponseInvalid))?,
                 ),
                 None => None,
-            };
+            }
+            // A cleared answer (no option ticked, every blank empty) is stored as none, so
+            // progress counts agree with the candidate's answer card.
+            .filter(is_answered);
             let json = response
                 .as_ref()
                 .map(|r| serde_json::to_string(r).map_err(|_| AppError::Internal))
@@ -315,6 +320,7 @@ async fn run_job(
             }))
         }
         Job::Navigate(who, id, pos, _) => {
+            grading.shape(tx, *id, *pos).await?;
             let pos = i32::try_from(*pos).map_err(|_| AppError::NotFound)?;
             match repo::gate(
                 tx,

@@ -424,3 +424,55 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Like [`start_server`], with the test configuration changed by `tweak` first (e.g. an
+/// attempt grace period).
+pub async fn start_server_with(
+    url: &str,
+    clock: ManualClock,
+    tweak: impl FnOnce(&mut Config),
+) -> TestServer {
+    let mut config = test_config(url);
+    tweak(&mut config);
+    let state = server::build_state(&config, Arc::new(clock.clone()))
+        .await
+        .expect("server state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = server::router(state.clone());
+    let task = tokio::spawn(async move {
+        server::serve(listener, router, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("serve");
+    });
+    TestServer {
+        addr,
+        state,
+        clock,
+        shutdown: Some(tx),
+        task: Some(task),
+    }
+}
+
+impl World {
+    /// Like [`World::new`], with the server's configuration changed by `tweak`.
+    pub async fn new_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<World> {
+        let db = TestDb::new(backend).await?;
+        let server = start_server_with(&db.url, ManualClock::new(T0), tweak).await;
+        server::seed::create_admin(
+            &server.state,
+            "admin",
+            "管理员",
+            ADMIN_PASSWORD,
+            Some(("3301", "示例市")),
+        )
+        .await
+        .expect("first admin");
+        Some(World { db, server })
+    }
+}
