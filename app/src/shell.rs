@@ -128,16 +128,22 @@ fn Frame() -> impl IntoView {
     // plain-form (no JavaScript) error back to the action it belongs to.
     let session = Session::provide();
     let user = use_user();
-    let lang = use_lang();
     let must_change = Memo::new(move |_| user.get().is_some_and(|u| u.must_change_password));
     // Everything reads the viewer, so the frame waits for it in one boundary. The page
     // body is rebuilt only when the forced password change starts or ends, so a
     // refresh of the viewer never throws away what someone is typing.
     view! {
         <Transition fallback=move || view! { <p class="page">"…"</p> }>
-            {move || session.me.get().map(|_| ())}
-            <Html attr:lang=move || lang.get().code() />
-            <Title text=move || Msg::AppName.text(lang.get()) />
+            // The head tags get plain values: leptos_meta renders them into <head> after
+            // this subtree's owner may already be gone, and a reactive closure read then
+            // panics (a disposed signal), which drops the response.
+            {move || session.me.get().map(|me| {
+                let lang = me.map(|m| m.lang).unwrap_or_default();
+                view! {
+                    <Html attr:lang=lang.code() />
+                    <Title text=Msg::AppName.text(lang) />
+                }
+            })}
             <a class="skip" href="#main">{tr(Msg::SkipToContent)}</a>
             <header class="top">
                 <a class="brand" href="/">{tr(Msg::AppName)}</a>

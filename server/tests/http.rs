@@ -539,3 +539,40 @@ both_backends!(the_unit_list_is_paginated, |b: Backend| async move {
     );
     w.finish().await;
 });
+
+both_backends!(
+    every_page_request_gets_a_whole_page_when_many_arrive_at_once,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let admin = w.admin().await;
+        let mut set = tokio::task::JoinSet::new();
+        // Signed-out and signed-in frames alike: a render that panics or never finishes
+        // shows up as a dropped connection or a cut-off body.
+        for i in 0..300 {
+            let (mut c, path) = if i % 2 == 0 {
+                (w.client(), "/login")
+            } else {
+                (admin.on(admin.addr), "/")
+            };
+            set.spawn(async move {
+                let res = c.get(path).await;
+                let status = res.status().as_u16();
+                let body = res.text().await.expect("whole body");
+                // Leptos writes this script last, after every streamed chunk.
+                (
+                    status,
+                    body.contains("</html>") && body.contains("__INCOMPLETE_CHUNKS"),
+                )
+            });
+        }
+        let mut whole = 0;
+        while let Some(r) = set.join_next().await {
+            let (status, complete) = r.expect("request completed");
+            assert_eq!(status, 200);
+            assert!(complete, "the page was streamed to its end");
+            whole += 1;
+        }
+        assert_eq!(whole, 300);
+        w.finish().await;
+    }
+);

@@ -300,6 +300,9 @@ impl Client {
             addr,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A request that never completes fails its test with the URL named
+                // instead of hanging the whole run.
+                .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("client"),
             session: None,
@@ -406,6 +409,10 @@ impl Client {
     }
 }
 
+/// How long one test body may take: a test stuck on a lost wake-up fails with its name
+/// instead of hanging the whole run.
+pub const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
 /// Runs an async test body once per backend: `both_backends!(name, |backend| async move { ... })`.
 #[macro_export]
 macro_rules! both_backends {
@@ -415,11 +422,21 @@ macro_rules! both_backends {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                ($body)($crate::common::Backend::Sqlite).await
+                tokio::time::timeout(
+                    $crate::common::TEST_LIMIT,
+                    ($body)($crate::common::Backend::Sqlite),
+                )
+                .await
+                .expect("the test finished in time")
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
-                ($body)($crate::common::Backend::Postgres).await
+                tokio::time::timeout(
+                    $crate::common::TEST_LIMIT,
+                    ($body)($crate::common::Backend::Postgres),
+                )
+                .await
+                .expect("the test finished in time")
             }
         }
     };
