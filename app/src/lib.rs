@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod ids;
 pub mod papers;
 pub mod question_bank;
+pub mod retakes;
 pub mod shell;
 pub mod sittings;
 pub mod time;
