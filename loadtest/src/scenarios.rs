@@ -763,7 +763,9 @@ pub async fn t4(c: &Common, o: &T4Opts) -> Result<Vec<Row>, String> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let lags: Vec<(Option<i64>, Option<i64>, String, Option<String>)> = sqlx::query_as(
+    // (graded_at - deadline, score, status, submit_reason) per attempt.
+    type Outcome = (Option<i64>, Option<i64>, String, Option<String>);
+    let lags: Vec<Outcome> = sqlx::query_as(
         "SELECT graded_at - deadline, score, status, submit_reason FROM attempts WHERE sitting_id = ?",
     )
     .bind(sitting.id.0)
