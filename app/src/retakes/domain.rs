@@ -83,13 +83,20 @@ pub fn decide(policy: &RetakePolicy, rounds: &[Round], open_assignment: bool) ->
         .iter()
         .filter(|r| qualifies(policy, r.outcome))
         .collect();
-    let Some(latest) = counted.iter().map(|r| r.decided_at).max() else {
+    if counted.is_empty() {
         return if open_assignment {
             Next::Wait
         } else {
             Next::Nothing
         };
-    };
+    }
+    // The wait runs from the latest result of any kind: a retake voided after the failure
+    // that called for it still resets the candidate's preparation time.
+    let latest = rounds
+        .iter()
+        .map(|r| r.decided_at)
+        .max()
+        .unwrap_or(Timestamp(0));
     let retakes_sat = counted.iter().filter(|r| r.is_retake).count() as u32;
     if retakes_sat >= policy.retakes {
         return Next::Escalate {
