@@ -10,6 +10,12 @@ pub const MAX_GRACE_MS: i64 = 60_000;
 /// and is still queued for the group commit is stored before the attempt is graded.
 pub const FINALIZE_SLACK_MS: i64 = 1_000;
 pub const MAX_EXTEND_MINUTES: u32 = 240;
+/// Events an attempt may hold at most: a browser that reports in a loop (or a script
+/// posting events) cannot fill the database; invigilators still see that it happened.
+pub const MAX_EVENTS_PER_ATTEMPT: i64 = 500;
+/// Reports of the same kind closer together than this are one event (a tab flicking
+/// between windows sends bursts).
+pub const EVENT_COALESCE_MS: i64 = 2_000;
 pub const MAX_REASON_CHARS: usize = 200;
 
 /// The configured grace, clamped to 0–60 s.
@@ -50,6 +56,13 @@ pub fn extended_deadline(deadline: Timestamp, now: Timestamp, minutes: u32) -> T
     Timestamp(deadline.0.max(now.0) + i64::from(minutes) * 60_000)
 }
 
+/// Whether a reported integrity event is stored, given how many events the attempt
+/// already has and when the last one of the same kind was recorded.
+pub fn record_event(stored: i64, last_same_kind: Option<Timestamp>, arrived: Timestamp) -> bool {
+    stored < MAX_EVENTS_PER_ATTEMPT
+        && last_same_kind.is_none_or(|t| arrived.0 - t.0 >= EVENT_COALESCE_MS)
+}
+
 /// Milliseconds left, never negative.
 pub fn remaining_ms(deadline: Timestamp, now: Timestamp) -> i64 {
     (deadline.0 - now.0).max(0)
@@ -58,9 +71,23 @@ pub fn remaining_ms(deadline: Timestamp, now: Timestamp) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use proptest::prelude::*;
 
     const T: i64 = 1_796_086_800_000;
+
+    #[test]
+    fn a_burst_of_one_kind_of_event_is_stored_once_and_an_attempt_holds_a_bounded_number() {
+        assert!(record_event(0, None, Timestamp(0)));
+        assert!(!record_event(1, Some(Timestamp(0)), Timestamp(1_999)));
+        assert!(record_event(1, Some(Timestamp(0)), Timestamp(2_000)));
+        assert!(!record_event(MAX_EVENTS_PER_ATTEMPT, None, Timestamp(0)));
+        assert!(record_event(
+            MAX_EVENTS_PER_ATTEMPT - 1,
+            Some(Timestamp(0)),
+            Timestamp(60_000)
+        ));
+    }
 
     #[test]
     fn a_save_arriving_exactly_at_the_deadline_is_in_time_and_one_millisecond_later_is_not() {

@@ -249,6 +249,22 @@ pub async fn insert_event(
     .map(|_| ()))
 }
 
+/// How many events the attempt holds, and when the latest of `kind` was recorded.
+pub async fn event_budget(
+    ex: &mut impl Exec,
+    attempt: AttemptId,
+    kind: &str,
+) -> R<(i64, Option<Timestamp>)> {
+    sql!(ex, |c| sqlx::query_as::<_, (i64, Option<Timestamp>)>(
+        "SELECT COUNT(*), MAX(CASE WHEN kind = $2 THEN at END) FROM attempt_events \
+         WHERE attempt_id = $1"
+    )
+    .bind(attempt)
+    .bind(kind)
+    .fetch_one(&mut *c)
+    .await)
+}
+
 /// Open attempts whose deadline is at or before `cutoff`, oldest first.
 pub async fn due(ex: &mut impl Exec, cutoff: Timestamp, limit: i64) -> R<Vec<AttemptId>> {
     sql!(ex, |c| sqlx::query_scalar::<_, AttemptId>(

@@ -341,7 +341,10 @@ async fn run_job(
         Job::Event(who, id, kind, detail, _) => match repo::gate_state(tx, *id).await? {
             Some(s) if s.user_id == who.user => {
                 if is_open(&s.status) {
-                    repo::insert_event(tx, *id, who.arrived, kind, detail).await?;
+                    let (stored, last) = repo::event_budget(tx, *id, kind).await?;
+                    if domain::record_event(stored, last, who.arrived) {
+                        repo::insert_event(tx, *id, who.arrived, kind, detail).await?;
+                    }
                 }
                 Ok(Out::Done)
             }
