@@ -149,13 +149,7 @@ pub async fn start_attempt(
     let sitting = sitting.to_string();
     let mut last = String::new();
     for _ in 0..tries.max(1) {
-        match http
-            .post_form(
-                "/api/attempts/start",
-                &[("sitting_id", sitting.as_str()), ("pledge", "on")],
-            )
-            .await
-        {
+        match http.press_start(sitting.as_str()).await {
             Ok(r) if r.ok() => {
                 return serde_json::from_slice::<AttemptId>(&r.body)
                     .map_err(|e| format!("start answered {}: {e}", r.text()))

@@ -70,6 +70,15 @@ impl Http {
     }
 
     /// Posts url-encoded fields to `path`, as a script (not a plain form) does.
+    /// Presses Start on a sitting, as the start page's form does.
+    pub async fn press_start(&mut self, sitting: &str) -> io::Result<Resp> {
+        self.post_form(
+            "/api/attempts/start",
+            &[("sitting_id", sitting), ("pledge", "on")],
+        )
+        .await
+    }
+
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> io::Result<Resp> {
         let body: Vec<String> = fields
             .iter()

@@ -165,13 +165,7 @@ pub async fn start_many(
             let sid = sitting.to_string();
             for _ in 0..5 {
                 let sent = Instant::now();
-                match http
-                    .post_form(
-                        "/api/attempts/start",
-                        &[("sitting_id", sid.as_str()), ("pledge", "on")],
-                    )
-                    .await
-                {
+                match http.press_start(sid.as_str()).await {
                     Ok(r) if r.ok() => {
                         samples.record_ok(sent - origin, sent.elapsed());
                         let id = serde_json::from_slice::<AttemptId>(&r.body).ok();
@@ -561,12 +555,7 @@ pub async fn t2(c: &Common, o: &T2Opts) -> Result<Vec<Row>, String> {
                 let mut http = Http::with_session(addr, &token);
                 tokio::time::sleep_until(at.into()).await;
                 let sent = Instant::now();
-                let r = http
-                    .post_form(
-                        "/api/attempts/start",
-                        &[("sitting_id", sid.as_str()), ("pledge", "on")],
-                    )
-                    .await;
+                let r = http.press_start(sid.as_str()).await;
                 (i, sent, sent.elapsed(), r)
             });
         }
