@@ -93,6 +93,7 @@ messages! {
     RoleAdmin => "管理员", "Administrator";
     RoleOrganizer => "组织者", "Organizer";
     RoleCandidate => "考生", "Candidate";
+    RoleInterviewer => "约谈人", "Interviewer";
     Roles => "角色", "Roles";
 
     HomeCandidateEmpty => "目前没有安排给您的考试。考试安排后会显示在这里。", "No exams are scheduled for you yet. They will appear here when they are.";
@@ -412,6 +413,9 @@ messages! {
     ErrPassPercentRange => "及格线须为总分的 1%–100%", "The pass mark must be 1–100% of the total";
     ErrPassPointsZero => "及格分须大于 0", "The pass mark must be above 0";
     ErrRetakeCountRange => "补考次数不能超过 10 次", "At most 10 retakes are allowed";
+    ErrCaseDueRange => "约谈期限须为 1–365 天", "The interview deadline must be 1–365 days";
+    ErrUnitEscalationRange => "单位约谈数量不能超过 100", "At most 100 units can be escalated";
+    ErrUnitMinRange => "最少考生人数须为 1–10000", "The minimum number of candidates must be 1–10,000";
     ErrRetakeWaitRange => "补考间隔不能超过 365 天", "The wait before a retake can be at most 365 days";
     ErrPaperEmpty => "试卷中还没有题目，请添加固定题目或抽题规则", "The paper has no questions yet; add fixed questions or draw rules";
     ErrFixedNotInPool => "该题目不是本题库中已启用的题目", "This question is not an active question of the bank";
@@ -625,6 +629,13 @@ messages! {
     StartClosed => "本场考试已结束", "The sitting has closed";
     ErrDateTime => "请输入有效的日期和时间", "Enter a valid date and time";
     ErrSittingInPast => "场次开始时间须晚于现在", "A sitting must start in the future";
+    ErrNoneAwaitingRetake => "没有等待补考场次的考生", "No candidate is waiting for a retake sitting";
+    ErrRetakeBeforeWait => "补考开始时间须晚于所有考生的最短间隔期", "The retake must start after every candidate's minimum wait";
+    ErrCaseStep => "案件当前状态不允许此操作，请刷新后重试", "The case's current state does not allow this step; reload and try again";
+    ErrPlaceRequired => "请填写约谈地点（不超过 200 字）", "Give the place of the interview (at most 200 characters)";
+    ErrInterviewInPast => "约谈时间须晚于现在", "The interview must be in the future";
+    ErrNotesRequired => "请填写约谈记录（不超过 5000 字）", "Write the interview notes (at most 5,000 characters)";
+    RetakeSittingDefaultName => "补考", "Retake";
     ErrSittingOpened => "场次已开始，不能再修改", "The sitting has opened and can no longer change";
     ErrSittingClosed => "场次已结束", "The sitting has closed";
     ErrCapacityBelowAssigned => "座位数不能少于已安排的考生人数", "Capacity cannot be below the number of candidates assigned";

@@ -29,6 +29,13 @@ pub struct Config {
     pub argon2_parallelism: u32,
     pub hash_concurrency: usize,
     pub log_json: bool,
+    /// `smtp://host:port` (plain), `smtp://host?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host` (TLS); `None` sends no mail.
+    pub smtp_url: Option<String>,
+    /// The sender of notification mail.
+    pub mail_from: String,
+    /// How often this server's job runner looks for due work.
+    pub job_interval_ms: u64,
 }
 
 impl Default for Config {
@@ -52,6 +59,9 @@ impl Default for Config {
                 .map(|n| n.get())
                 .unwrap_or(2),
             log_json: false,
+            smtp_url: None,
+            mail_from: "examhall <noreply@localhost>".to_owned(),
+            job_interval_ms: 1_000,
         }
     }
 }
@@ -76,6 +86,9 @@ struct FileConfig {
     argon2_parallelism: Option<u32>,
     hash_concurrency: Option<usize>,
     log_json: Option<bool>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    job_interval_ms: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -147,8 +160,13 @@ impl Config {
                 argon2_iterations,
                 argon2_parallelism,
                 hash_concurrency,
-                log_json
+                log_json,
+                mail_from,
+                job_interval_ms
             );
+            if f.smtp_url.is_some() {
+                c.smtp_url = f.smtp_url;
+            }
             if f.database_url.is_some() {
                 c.database_url = f.database_url;
             }
@@ -188,8 +206,18 @@ impl Config {
             argon2_memory_kib => "EXAMHALL_ARGON2_MEMORY_KIB",
             argon2_iterations => "EXAMHALL_ARGON2_ITERATIONS",
             argon2_parallelism => "EXAMHALL_ARGON2_PARALLELISM",
-            hash_concurrency => "EXAMHALL_HASH_CONCURRENCY"
+            hash_concurrency => "EXAMHALL_HASH_CONCURRENCY",
+            job_interval_ms => "EXAMHALL_JOB_INTERVAL_MS"
         );
+        if let Some(v) = env.get("EXAMHALL_SMTP_URL") {
+            c.smtp_url = Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = env
+            .get("EXAMHALL_MAIL_FROM")
+            .filter(|v| !v.trim().is_empty())
+        {
+            c.mail_from = v.trim().to_owned();
+        }
         macro_rules! flag {
             ($($field:ident => $key:literal),*) => { $(if let Some(v) = parse_bool(env, $key)? { c.$field = v; })* };
         }
@@ -289,6 +317,9 @@ impl std::fmt::Debug for Config {
             .field("argon2_parallelism", &self.argon2_parallelism)
             .field("hash_concurrency", &self.hash_concurrency)
             .field("log_json", &self.log_json)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("job_interval_ms", &self.job_interval_ms)
             .finish()
     }
 }

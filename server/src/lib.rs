@@ -28,6 +28,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use app::accounts::domain::SessionPolicy;
 use app::accounts::password::{HashCost, Hasher};
 use app::db::{Db, DbError, DbOptions};
+use app::notifications::mail::{MailError, Mailer};
 use app::question_bank::http as qb_http;
 use app::server::{AppState, Clock};
 use app::{shell, App};
@@ -49,6 +50,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_addr(config.listen)
         .reload_port(reload_port)
         .build()
+}
+
+/// The SMTP mailer the configuration asks for, if any.
+pub fn mailer(config: &Config) -> Result<Option<Mailer>, MailError> {
+    config
+        .smtp_url
+        .as_deref()
+        .map(|url| Mailer::new(url, &config.mail_from))
+        .transpose()
 }
 
 /// Opens the database, applies migrations and assembles the shared state.
@@ -73,6 +83,7 @@ pub async fn build_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppSt
         db,
         clock,
         attempts,
+        mailer: None,
         hasher: Hasher::new(
             HashCost {
                 memory_kib: config.argon2_memory_kib,
@@ -224,6 +235,12 @@ pub fn spawn_finalizer(state: AppState) {
             }
         }
     });
+}
+
+/// Runs persistent background jobs (closing sittings, retakes, escalation, mail). Every
+/// app server runs one; each job runs once (see `app::jobs`).
+pub fn spawn_jobs(state: AppState, every: Duration) {
+    tokio::spawn(app::jobs::service::run_forever(state, every));
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.

@@ -39,11 +39,18 @@ async fn main() {
     init_logging(config.log_json);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    let state = match server::build_state(&config, Arc::new(SystemClock)).await {
+    let mut state = match server::build_state(&config, Arc::new(SystemClock)).await {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(database = %redact_url(&config.database_url()), "{e}");
             eprintln!("examhall: {e}");
+            std::process::exit(1);
+        }
+    };
+    state.mailer = match server::mailer(&config) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("examhall: mail configuration: {e}");
             std::process::exit(1);
         }
     };
@@ -117,6 +124,10 @@ async fn serve(config: Config, state: app::server::AppState) {
     println!("examhall is serving on http://{}", config.listen);
     server::spawn_upkeep(state.clone());
     server::spawn_finalizer(state.clone());
+    server::spawn_jobs(
+        state.clone(),
+        std::time::Duration::from_millis(config.job_interval_ms.max(50)),
+    );
     let db = state.db.clone();
     let router = server::router(state);
     let shutdown = async {

@@ -79,11 +79,13 @@ fn roles_from(
     admin: Option<String>,
     organizer: Option<String>,
     candidate: Option<String>,
+    interviewer: Option<String>,
 ) -> Roles {
     Roles {
         admin: admin.is_some(),
         organizer: organizer.is_some(),
         candidate: candidate.is_some(),
+        interviewer: interviewer.is_some(),
     }
 }
 
@@ -195,12 +197,13 @@ pub async fn create_user(
     role_admin: Option<String>,
     role_organizer: Option<String>,
     role_candidate: Option<String>,
+    role_interviewer: Option<String>,
     rank_tag: String,
     initial_password: String,
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    let roles = roles_from(role_admin, role_organizer, role_candidate, role_interviewer);
     // The values typed, for a plain-form post that fails (never the password).
     let typed: Vec<(&str, String)> = vec![
         ("login", login.clone()),
@@ -244,11 +247,12 @@ pub async fn update_user(
     role_admin: Option<String>,
     role_organizer: Option<String>,
     role_candidate: Option<String>,
+    role_interviewer: Option<String>,
     rank_tag: String,
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
-    let roles = roles_from(role_admin, role_organizer, role_candidate);
+    let roles = roles_from(role_admin, role_organizer, role_candidate, role_interviewer);
     let role_keys = roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(",");
     let typed = [
         ("display_name", display_name.clone()),

@@ -98,6 +98,7 @@ pub fn parse_roles(raw: &str) -> Result<Roles, Msg> {
             "管理员" | "admin" | "administrator" => Role::Admin,
             "组织者" | "organizer" | "organiser" => Role::Organizer,
             "考生" | "candidate" => Role::Candidate,
+            "约谈人" | "interviewer" => Role::Interviewer,
             _ => return Err(Msg::RowInvalidRole),
         };
         roles = roles.with(role);

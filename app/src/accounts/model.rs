@@ -45,16 +45,24 @@ pub enum Role {
     Admin,
     Organizer,
     Candidate,
+    /// Conducts escalation interviews (约谈) for the units in their scope.
+    Interviewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Organizer, Role::Candidate];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Organizer,
+        Role::Candidate,
+        Role::Interviewer,
+    ];
 
     pub fn label(self) -> Msg {
         match self {
             Role::Admin => Msg::RoleAdmin,
             Role::Organizer => Msg::RoleOrganizer,
             Role::Candidate => Msg::RoleCandidate,
+            Role::Interviewer => Msg::RoleInterviewer,
         }
     }
 
@@ -63,6 +71,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Organizer => "organizer",
             Role::Candidate => "candidate",
+            Role::Interviewer => "interviewer",
         }
     }
 
@@ -77,6 +86,8 @@ pub struct Roles {
     pub admin: bool,
     pub organizer: bool,
     pub candidate: bool,
+    #[serde(default)]
+    pub interviewer: bool,
 }
 
 impl Roles {
@@ -85,6 +96,7 @@ impl Roles {
             Role::Admin => self.admin,
             Role::Organizer => self.organizer,
             Role::Candidate => self.candidate,
+            Role::Interviewer => self.interviewer,
         }
     }
 
@@ -93,12 +105,13 @@ impl Roles {
             Role::Admin => self.admin = true,
             Role::Organizer => self.organizer = true,
             Role::Candidate => self.candidate = true,
+            Role::Interviewer => self.interviewer = true,
         }
         self
     }
 
     pub fn is_empty(self) -> bool {
-        !(self.admin || self.organizer || self.candidate)
+        !(self.admin || self.organizer || self.candidate || self.interviewer)
     }
 
     pub fn iter(self) -> impl Iterator<Item = Role> {

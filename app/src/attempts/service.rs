@@ -919,6 +919,19 @@ pub async fn regrade_apply(
         super::grade::store(&mut tx, c.attempt, g, now).await?;
         repo::bump_regrade_count(&mut tx, c.attempt).await?;
     }
+    // Results of closed sittings, retakes and cases follow the new grades.
+    if !changes.is_empty() {
+        let key = format!("{exam}/{}", uuid::Uuid::new_v4());
+        crate::jobs::repo::enqueue(
+            &mut tx,
+            crate::jobs::service::REEVALUATE_EXAM,
+            &key,
+            &exam.to_string(),
+            now,
+            now,
+        )
+        .await?;
+    }
     crate::audit::service::record(
         &mut tx,
         now,

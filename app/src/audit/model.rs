@@ -39,10 +39,13 @@ pub enum AuditAction {
     AttemptExtended,
     AttemptReopened,
     RegradeApplied,
+    RetakeSittingCreated,
+    CaseUpdated,
+    JobRetried,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -75,6 +78,9 @@ impl AuditAction {
         AuditAction::AttemptExtended,
         AuditAction::AttemptReopened,
         AuditAction::RegradeApplied,
+        AuditAction::RetakeSittingCreated,
+        AuditAction::CaseUpdated,
+        AuditAction::JobRetried,
     ];
 
     pub fn key(self) -> &'static str {
@@ -111,6 +117,9 @@ impl AuditAction {
             AuditAction::AttemptExtended => "attempt.extended",
             AuditAction::AttemptReopened => "attempt.reopened",
             AuditAction::RegradeApplied => "regrade.applied",
+            AuditAction::RetakeSittingCreated => "retake.sitting_created",
+            AuditAction::CaseUpdated => "case.updated",
+            AuditAction::JobRetried => "job.retried",
         }
     }
 
@@ -185,6 +194,12 @@ impl AuditAction {
             (AuditAction::AttemptReopened, En) => "Reopened a submitted attempt",
             (AuditAction::RegradeApplied, ZhCn) => "重新评分",
             (AuditAction::RegradeApplied, En) => "Applied a regrade",
+            (AuditAction::RetakeSittingCreated, ZhCn) => "创建补考场次",
+            (AuditAction::RetakeSittingCreated, En) => "Created a retake sitting",
+            (AuditAction::CaseUpdated, ZhCn) => "处理约谈案件",
+            (AuditAction::CaseUpdated, En) => "Updated an interview case",
+            (AuditAction::JobRetried, ZhCn) => "重试后台任务",
+            (AuditAction::JobRetried, En) => "Retried a background job",
         }
     }
 }

@@ -78,9 +78,40 @@ pub async fn save_exam_settings(
     fill_per_blank: Option<String>,
     review_after_close: Option<String>,
     retake_fresh_paper: Option<String>,
+    voided_qualifies: Option<String>,
+    interviewer_login: Option<String>,
+    case_due_days: Option<String>,
+    unit_escalation_bottom: Option<String>,
+    unit_escalation_min_candidates: Option<String>,
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.staff()?;
+    let defaults = ExamSettings::default();
+    let follow_up = (|| {
+        let num = |field: &str, v: &Option<String>, d: u32| match v {
+            Some(s) => number(field, s),
+            None => Ok(d),
+        };
+        Ok::<_, AppError>(FollowUp {
+            voided_qualifies: voided_qualifies.is_some(),
+            interviewer_login: interviewer_login
+                .clone()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            case_due_days: num("case_due_days", &case_due_days, defaults.case_due_days)?,
+            unit_escalation_bottom: num(
+                "unit_escalation_bottom",
+                &unit_escalation_bottom,
+                defaults.unit_escalation_bottom,
+            )?,
+            unit_escalation_min_candidates: num(
+                "unit_escalation_min_candidates",
+                &unit_escalation_min_candidates,
+                defaults.unit_escalation_min_candidates,
+            )?,
+        })
+    })();
     let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" }.to_owned();
     let typed = [
         ("title", title.clone()),
@@ -97,34 +128,64 @@ pub async fn save_exam_settings(
         ("fill_per_blank", flag(&fill_per_blank)),
         ("review_after_close", flag(&review_after_close)),
         ("retake_fresh_paper", flag(&retake_fresh_paper)),
+        ("voided_qualifies", flag(&voided_qualifies)),
+        (
+            "interviewer_login",
+            interviewer_login.clone().unwrap_or_default(),
+        ),
+        ("case_due_days", case_due_days.clone().unwrap_or_default()),
+        (
+            "unit_escalation_bottom",
+            unit_escalation_bottom.clone().unwrap_or_default(),
+        ),
+        (
+            "unit_escalation_min_candidates",
+            unit_escalation_min_candidates.clone().unwrap_or_default(),
+        ),
     ];
-    let result = save_settings_inner(
-        &cx,
-        a,
-        &id,
-        title,
-        instructions,
-        &duration_minutes,
-        &pass_kind,
-        &pass_value,
-        &multi_scoring,
-        &visibility,
-        &retake_count,
-        &retake_min_wait_days,
-        [
-            shuffle_questions.is_some(),
-            shuffle_options.is_some(),
-            fill_per_blank.is_some(),
-            review_after_close.is_some(),
-            retake_fresh_paper.is_some(),
-        ],
-    )
-    .await;
+    let result = match follow_up {
+        Err(e) => Err(e),
+        Ok(follow_up) => {
+            save_settings_inner(
+                &cx,
+                a,
+                &id,
+                title,
+                instructions,
+                &duration_minutes,
+                &pass_kind,
+                &pass_value,
+                &multi_scoring,
+                &visibility,
+                &retake_count,
+                &retake_min_wait_days,
+                [
+                    shuffle_questions.is_some(),
+                    shuffle_options.is_some(),
+                    fill_per_blank.is_some(),
+                    review_after_close.is_some(),
+                    retake_fresh_paper.is_some(),
+                ],
+                follow_up,
+            )
+            .await
+        }
+    };
     keep_input_on_error(
         result,
         <SaveExamSettings as server_fn::ServerFn>::PATH,
         &typed,
     )
+}
+
+/// The follow-up part of the settings form (retakes and escalation).
+#[cfg(feature = "ssr")]
+struct FollowUp {
+    voided_qualifies: bool,
+    interviewer_login: String,
+    case_due_days: u32,
+    unit_escalation_bottom: u32,
+    unit_escalation_min_candidates: u32,
 }
 
 /// Reads the settings form; `flags` are shuffle questions, shuffle options, fill per
@@ -144,6 +205,7 @@ async fn save_settings_inner(
     retake_count: &str,
     retake_min_wait_days: &str,
     flags: [bool; 5],
+    follow_up: FollowUp,
 ) -> Result<(), AppError> {
     let [shuffle_questions, shuffle_options, fill_per_blank, review_after_close, retake_fresh_paper] =
         flags;
@@ -171,6 +233,11 @@ async fn save_settings_inner(
         retake_count: number("retake_count", retake_count)?,
         retake_min_wait_days: number("retake_min_wait_days", retake_min_wait_days)?,
         retake_fresh_paper,
+        voided_qualifies: follow_up.voided_qualifies,
+        interviewer_login: follow_up.interviewer_login,
+        case_due_days: follow_up.case_due_days,
+        unit_escalation_bottom: follow_up.unit_escalation_bottom,
+        unit_escalation_min_candidates: follow_up.unit_escalation_min_candidates,
     };
     let lang = cx.lang();
     service::save_settings(

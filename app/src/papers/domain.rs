@@ -45,6 +45,9 @@ pub const MAX_DURATION_MINUTES: u32 = 1440;
 pub const MAX_INSTRUCTIONS_CHARS: usize = 5_000;
 pub const MAX_RETAKES: u32 = 10;
 pub const MAX_RETAKE_WAIT_DAYS: u32 = 365;
+pub const MAX_CASE_DUE_DAYS: u32 = 365;
+pub const MAX_UNIT_ESCALATION: u32 = 100;
+pub const MAX_UNIT_MIN_CANDIDATES: u32 = 10_000;
 pub const MAX_RULE_COUNT: u32 = 500;
 pub const MAX_SECTION_TITLE_CHARS: usize = 200;
 
@@ -163,6 +166,26 @@ pub fn validate_settings(s: &ExamSettings) -> Vec<FieldProblem> {
             Msg::ErrRetakeWaitRange,
         ));
     }
+    if !(1..=MAX_CASE_DUE_DAYS).contains(&s.case_due_days) {
+        errs.push(FieldProblem::new("case_due_days", Msg::ErrCaseDueRange));
+    }
+    if s.unit_escalation_bottom > MAX_UNIT_ESCALATION {
+        errs.push(FieldProblem::new(
+            "unit_escalation_bottom",
+            Msg::ErrUnitEscalationRange,
+        ));
+    }
+    if !(1..=MAX_UNIT_MIN_CANDIDATES).contains(&s.unit_escalation_min_candidates) {
+        errs.push(FieldProblem::new(
+            "unit_escalation_min_candidates",
+            Msg::ErrUnitMinRange,
+        ));
+    }
+    errs.extend(too_long(
+        "interviewer_login",
+        s.interviewer_login.trim(),
+        64,
+    ));
     errs
 }
 

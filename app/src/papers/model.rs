@@ -117,6 +117,30 @@ pub struct ExamSettings {
     pub retake_min_wait_days: u32,
     /// Retakes draw a fresh paper avoiding questions the candidate has seen.
     pub retake_fresh_paper: bool,
+    /// A voided attempt qualifies for a retake like a failure.
+    #[serde(default)]
+    pub voided_qualifies: bool,
+    /// The login of the interviewer for every case of this exam; empty: the nearest
+    /// interviewer up the candidate's (or unit's) chain.
+    #[serde(default)]
+    pub interviewer_login: String,
+    /// Days from opening a case to its interview's due date.
+    #[serde(default = "default_case_due_days")]
+    pub case_due_days: u32,
+    /// Open a unit case for the N units with the lowest first-sitting pass rate (0: off).
+    #[serde(default)]
+    pub unit_escalation_bottom: u32,
+    /// Units with fewer candidates are shown but not ranked.
+    #[serde(default = "default_unit_min_candidates")]
+    pub unit_escalation_min_candidates: u32,
+}
+
+fn default_case_due_days() -> u32 {
+    14
+}
+
+fn default_unit_min_candidates() -> u32 {
+    3
 }
 
 impl Default for ExamSettings {
@@ -135,6 +159,11 @@ impl Default for ExamSettings {
             retake_count: 1,
             retake_min_wait_days: 3,
             retake_fresh_paper: true,
+            voided_qualifies: false,
+            interviewer_login: String::new(),
+            case_due_days: default_case_due_days(),
+            unit_escalation_bottom: 0,
+            unit_escalation_min_candidates: default_unit_min_candidates(),
         }
     }
 }

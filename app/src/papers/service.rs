@@ -293,6 +293,19 @@ pub async fn save_settings(
     id: ExamId,
     new: ExamSettings,
 ) -> Result<(), AppError> {
+    let login = new.interviewer_login.trim();
+    if !login.is_empty() {
+        let mut c = state.db.read().await?;
+        if crate::escalation::repo::active_user_by_login(&mut c, login)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::invalid(
+                "interviewer_login",
+                Msg::ConflictUnknownLogin,
+            ));
+        }
+    }
     store(state, a, addr, lang, id, |settings, _| {
         *settings = new;
         Ok(())

@@ -7,7 +7,9 @@
 //! * The decision depends on the set of rounds, never on the order they are given in.
 //! * A candidate never gets a second open retake assignment for the same exam: while one
 //!   is open the decision is [`Next::Wait`].
-//! * Escalation happens exactly when the allowed retakes are used up without a pass.
+//! * Escalation happens exactly when the allowed retakes are used up without a pass, no
+//!   retake is pending, and no case was opened since the latest result (so re-running a
+//!   decision never opens a second case for the same failures).
 
 use crate::sittings::model::SittingId;
 use crate::time::Timestamp;
@@ -26,7 +28,9 @@ pub struct RetakePolicy {
 }
 
 /// How one sitting ended for one candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Outcome {
     Passed,
     Failed,
@@ -34,6 +38,40 @@ pub enum Outcome {
     Absent,
     /// The attempt was voided by an invigilator.
     Voided,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Passed,
+        Outcome::Failed,
+        Outcome::Absent,
+        Outcome::Voided,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Absent => "absent",
+            Outcome::Voided => "voided",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.key() == k)
+    }
+
+    /// How a sitting ended for a candidate, from their attempt (if any). An attempt that
+    /// is not graded yet cannot be decided.
+    pub fn of_attempt(started: bool, voided: bool, passed: Option<bool>) -> Option<Outcome> {
+        match (started, voided, passed) {
+            (false, _, _) => Some(Outcome::Absent),
+            (true, true, _) => Some(Outcome::Voided),
+            (true, false, Some(true)) => Some(Outcome::Passed),
+            (true, false, Some(false)) => Some(Outcome::Failed),
+            (true, false, None) => None,
+        }
+    }
 }
 
 /// One finished sitting in a candidate's history of an exam.
@@ -71,11 +109,28 @@ fn qualifies(policy: &RetakePolicy, o: Outcome) -> bool {
     }
 }
 
+/// What is in flight for the candidate besides the finished rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Chain {
+    /// A retake assignment for this exam is open (assigned or awaiting a sitting).
+    pub open_assignment: bool,
+    /// When the latest escalation case of this candidate and exam was opened.
+    pub case_opened_at: Option<Timestamp>,
+}
+
+impl Chain {
+    pub const IDLE: Chain = Chain {
+        open_assignment: false,
+        case_opened_at: None,
+    };
+    pub const OPEN: Chain = Chain {
+        open_assignment: true,
+        case_opened_at: None,
+    };
+}
+
 /// The next step of one candidate's chain for one exam.
-///
-/// `open_assignment` is whether a retake assignment for this exam is open (assigned or
-/// awaiting a sitting, not yet sat).
-pub fn decide(policy: &RetakePolicy, rounds: &[Round], open_assignment: bool) -> Next {
+pub fn decide(policy: &RetakePolicy, rounds: &[Round], chain: Chain) -> Next {
     if rounds.iter().any(|r| r.outcome == Outcome::Passed) {
         return Next::Done;
     }
@@ -83,8 +138,8 @@ pub fn decide(policy: &RetakePolicy, rounds: &[Round], open_assignment: bool) ->
         .iter()
         .filter(|r| qualifies(policy, r.outcome))
         .collect();
-    if counted.is_empty() {
-        return if open_assignment {
+    if counted.is_empty() || chain.open_assignment {
+        return if chain.open_assignment {
             Next::Wait
         } else {
             Next::Nothing
@@ -99,12 +154,12 @@ pub fn decide(policy: &RetakePolicy, rounds: &[Round], open_assignment: bool) ->
         .unwrap_or(Timestamp(0));
     let retakes_sat = counted.iter().filter(|r| r.is_retake).count() as u32;
     if retakes_sat >= policy.retakes {
+        if chain.case_opened_at.is_some_and(|at| at >= latest) {
+            return Next::Nothing;
+        }
         return Next::Escalate {
             failed_rounds: counted.len() as u32,
         };
-    }
-    if open_assignment {
-        return Next::Wait;
     }
     Next::Retake {
         round: retakes_sat + 1,
@@ -142,6 +197,33 @@ pub fn sitting_closed(
     open_attempts == 0 && now.0 >= window_end.0.saturating_add(grace_ms.max(0))
 }
 
+/// Where a candidate's chain stands, for the overview. `open_retake` is `Some(placed)`
+/// when a retake assignment is open.
+pub fn chain_status(
+    rounds: &[Round],
+    open_retake: Option<bool>,
+    has_case: bool,
+) -> super::model::ChainStatus {
+    use super::model::ChainStatus;
+    let first_pass = rounds
+        .iter()
+        .filter(|r| r.outcome == Outcome::Passed)
+        .min_by_key(|r| (r.decided_at, r.sitting));
+    if let Some(p) = first_pass {
+        return if p.is_retake {
+            ChainStatus::PassedOnRetake
+        } else {
+            ChainStatus::PassedFirst
+        };
+    }
+    match open_retake {
+        Some(true) => ChainStatus::RetakeAssigned,
+        Some(false) => ChainStatus::AwaitingSitting,
+        None if has_case => ChainStatus::Escalated,
+        None => ChainStatus::NoAction,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +239,13 @@ mod tests {
         voided_qualifies: false,
     };
 
+    fn chain(open: bool) -> Chain {
+        Chain {
+            open_assignment: open,
+            case_opened_at: None,
+        }
+    }
+
     fn round(n: u8, is_retake: bool, outcome: Outcome, at: i64) -> Round {
         Round {
             sitting: sid(n),
@@ -170,7 +259,7 @@ mod tests {
     fn a_failure_in_the_first_sitting_asks_for_a_retake_after_the_minimum_wait() {
         let r = [round(1, false, Outcome::Failed, 1_000)];
         assert_eq!(
-            decide(&POLICY, &r, false),
+            decide(&POLICY, &r, Chain::IDLE),
             Next::Retake {
                 round: 1,
                 not_before: Timestamp(1_000 + 3 * DAY_MS)
@@ -182,7 +271,7 @@ mod tests {
     fn an_absentee_is_treated_like_a_failure() {
         let r = [round(1, false, Outcome::Absent, 0)];
         assert!(matches!(
-            decide(&POLICY, &r, false),
+            decide(&POLICY, &r, Chain::IDLE),
             Next::Retake { round: 1, .. }
         ));
     }
@@ -190,12 +279,15 @@ mod tests {
     #[test]
     fn a_voided_attempt_qualifies_only_when_the_policy_says_so() {
         let r = [round(1, false, Outcome::Voided, 0)];
-        assert_eq!(decide(&POLICY, &r, false), Next::Nothing);
+        assert_eq!(decide(&POLICY, &r, Chain::IDLE), Next::Nothing);
         let with = RetakePolicy {
             voided_qualifies: true,
             ..POLICY
         };
-        assert!(matches!(decide(&with, &r, false), Next::Retake { .. }));
+        assert!(matches!(
+            decide(&with, &r, Chain::IDLE),
+            Next::Retake { .. }
+        ));
     }
 
     #[test]
@@ -205,7 +297,7 @@ mod tests {
             round(2, true, Outcome::Failed, 5 * DAY_MS),
         ];
         assert_eq!(
-            decide(&POLICY, &r, false),
+            decide(&POLICY, &r, Chain::IDLE),
             Next::Escalate { failed_rounds: 2 }
         );
     }
@@ -216,7 +308,10 @@ mod tests {
             round(1, false, Outcome::Failed, 0),
             round(2, true, Outcome::Absent, 5 * DAY_MS),
         ];
-        assert!(matches!(decide(&POLICY, &r, false), Next::Escalate { .. }));
+        assert!(matches!(
+            decide(&POLICY, &r, Chain::IDLE),
+            Next::Escalate { .. }
+        ));
     }
 
     #[test]
@@ -227,7 +322,7 @@ mod tests {
         };
         let r = [round(1, false, Outcome::Failed, 0)];
         assert_eq!(
-            decide(&none, &r, false),
+            decide(&none, &r, Chain::IDLE),
             Next::Escalate { failed_rounds: 1 }
         );
     }
@@ -243,7 +338,7 @@ mod tests {
             round(1, false, Outcome::Failed, 0),
         ];
         assert_eq!(
-            decide(&two, &r, false),
+            decide(&two, &r, Chain::IDLE),
             Next::Retake {
                 round: 2,
                 not_before: Timestamp(13 * DAY_MS)
@@ -254,7 +349,39 @@ mod tests {
     #[test]
     fn an_open_assignment_is_waited_for_not_doubled() {
         let r = [round(1, false, Outcome::Failed, 0)];
-        assert_eq!(decide(&POLICY, &r, true), Next::Wait);
+        assert_eq!(decide(&POLICY, &r, Chain::OPEN), Next::Wait);
+    }
+
+    #[test]
+    fn a_case_opened_after_the_latest_result_is_not_opened_again() {
+        let r = [
+            round(1, false, Outcome::Failed, 0),
+            round(2, true, Outcome::Failed, 5 * DAY_MS),
+        ];
+        let covered = Chain {
+            open_assignment: false,
+            case_opened_at: Some(Timestamp(5 * DAY_MS)),
+        };
+        assert_eq!(decide(&POLICY, &r, covered), Next::Nothing);
+    }
+
+    #[test]
+    fn failing_a_re_test_ordered_by_an_interview_escalates_again() {
+        // The first case was opened when the retake failed; the re-test failed later.
+        let r = [
+            round(1, false, Outcome::Failed, 0),
+            round(2, true, Outcome::Failed, 5 * DAY_MS),
+            round(3, true, Outcome::Failed, 20 * DAY_MS),
+        ];
+        let earlier_case = Chain {
+            open_assignment: false,
+            case_opened_at: Some(Timestamp(5 * DAY_MS)),
+        };
+        assert_eq!(
+            decide(&POLICY, &r, earlier_case),
+            Next::Escalate { failed_rounds: 3 }
+        );
+        assert_eq!(decide(&POLICY, &r, Chain::OPEN), Next::Wait);
     }
 
     #[test]
@@ -263,8 +390,8 @@ mod tests {
             round(1, false, Outcome::Failed, 0),
             round(2, true, Outcome::Passed, 5 * DAY_MS),
         ];
-        assert_eq!(decide(&POLICY, &r, false), Next::Done);
-        assert_eq!(decide(&POLICY, &r, true), Next::Done);
+        assert_eq!(decide(&POLICY, &r, Chain::IDLE), Next::Done);
+        assert_eq!(decide(&POLICY, &r, Chain::OPEN), Next::Done);
     }
 
     #[test]
@@ -340,7 +467,7 @@ mod tests {
         ) {
             let at = if rounds.is_empty() { 0 } else { pos.index(rounds.len() + 1) };
             rounds.insert(at, round(99, at > 0, Outcome::Passed, 7));
-            prop_assert_eq!(decide(&policy, &rounds, open), Next::Done);
+            prop_assert_eq!(decide(&policy, &rounds, chain(open)), Next::Done);
         }
 
         #[test]
@@ -355,14 +482,14 @@ mod tests {
                 s ^= s << 13; s ^= s >> 7; s ^= s << 17;
                 shuffled.swap(i, (s % (i as u64 + 1)) as usize);
             }
-            prop_assert_eq!(decide(&policy, &rounds, open), decide(&policy, &shuffled, open));
+            prop_assert_eq!(decide(&policy, &rounds, chain(open)), decide(&policy, &shuffled, chain(open)));
         }
 
         #[test]
         fn an_open_assignment_never_leads_to_a_second_one(
             policy in arb_policy(), rounds in arb_rounds(),
         ) {
-            let is_retake = matches!(decide(&policy, &rounds, true), Next::Retake { .. });
+            let is_retake = matches!(decide(&policy, &rounds, Chain::OPEN), Next::Retake { .. });
             prop_assert!(!is_retake);
         }
 
@@ -376,15 +503,26 @@ mod tests {
                 .filter(|r| r.is_retake && qualifies(&policy, r.outcome))
                 .count() as u32;
             let counted = rounds.iter().any(|r| qualifies(&policy, r.outcome));
-            let escalates = matches!(decide(&policy, &rounds, open), Next::Escalate { .. });
-            prop_assert_eq!(escalates, !passed && counted && sat >= policy.retakes);
+            let escalates = matches!(decide(&policy, &rounds, chain(open)), Next::Escalate { .. });
+            prop_assert_eq!(escalates, !passed && counted && !open && sat >= policy.retakes);
+        }
+
+        #[test]
+        fn deciding_again_after_opening_a_case_opens_nothing_more(
+            policy in arb_policy(), rounds in arb_rounds(), later in 0i64..1_000,
+        ) {
+            if matches!(decide(&policy, &rounds, Chain::IDLE), Next::Escalate { .. }) {
+                let latest = rounds.iter().map(|r| r.decided_at.0).max().unwrap_or(0);
+                let after = Chain { open_assignment: false, case_opened_at: Some(Timestamp(latest + later)) };
+                prop_assert_eq!(decide(&policy, &rounds, after), Next::Nothing);
+            }
         }
 
         #[test]
         fn a_retake_never_opens_before_the_minimum_wait_after_the_latest_result(
             policy in arb_policy(), rounds in arb_rounds(),
         ) {
-            if let Next::Retake { not_before, round } = decide(&policy, &rounds, false) {
+            if let Next::Retake { not_before, round } = decide(&policy, &rounds, Chain::IDLE) {
                 let latest = rounds.iter().map(|r| r.decided_at.0).max().unwrap_or(0);
                 prop_assert!(not_before.0 >= latest + policy.min_wait_ms);
                 prop_assert!(round >= 1 && round <= policy.retakes);

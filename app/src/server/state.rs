@@ -22,6 +22,8 @@ pub struct AppState {
     pub leptos: leptos::config::LeptosOptions,
     /// This app server's attempt writer (group commit) and grading caches.
     pub attempts: crate::attempts::service::Runtime,
+    /// Outgoing mail, when SMTP is configured.
+    pub mailer: Option<crate::notifications::mail::Mailer>,
 }
 
 impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {

@@ -24,12 +24,13 @@ pub struct SittingRow {
     pub capacity: i32,
     pub location: String,
     pub is_retake: bool,
+    pub closed_at: Option<Timestamp>,
     pub assigned: i64,
 }
 
 const SITTING_COLUMNS: &str = "s.id, s.exam_id, e.title AS exam_title, u.path AS owner_path, \
     s.name, s.window_start, s.window_end, s.mode, s.late_entry_minutes, s.capacity, \
-    s.location, s.is_retake, \
+    s.location, s.is_retake, s.closed_at, \
     (SELECT COUNT(*) FROM assignments a WHERE a.sitting_id = s.id) AS assigned";
 
 const SITTING_FROM: &str =
@@ -240,7 +241,7 @@ pub async fn insert_assignment(
     ex: &mut impl Exec,
     sitting: &SittingRow,
     user: UserId,
-    by: UserId,
+    by: Option<UserId>,
     now: Timestamp,
 ) -> R<()> {
     sql!(ex, |c| sqlx::query(

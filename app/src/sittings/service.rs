@@ -86,6 +86,18 @@ fn data_of(spec: &SittingSpec) -> repo::SittingData<'_> {
     }
 }
 
+/// Stores a new sitting (already validated by the caller).
+pub(crate) async fn insert_spec(
+    ex: &mut impl Exec,
+    id: SittingId,
+    exam: ExamId,
+    spec: &SittingSpec,
+    by: UserId,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    repo::insert_sitting(ex, id, exam, &data_of(spec), by, now).await
+}
+
 pub async fn create_sitting(
     state: &AppState,
     a: &Authed,
@@ -386,7 +398,7 @@ pub async fn assign(
     }
     let e = evaluate(&mut tx, a, &sitting, &selector).await?;
     for p in &e.ok {
-        repo::insert_assignment(&mut tx, &sitting, p.id, a.user.id, now).await?;
+        repo::insert_assignment(&mut tx, &sitting, p.id, Some(a.user.id), now).await?;
     }
     let users: Vec<UserId> = e.ok.iter().map(|p| p.id).collect();
     generate_papers(&mut tx, &sitting, &users).await?;

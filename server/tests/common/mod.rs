@@ -493,3 +493,72 @@ impl World {
         Some(World { db, server })
     }
 }
+
+/// Every item's correct response in the candidate's own option order, read from the
+/// stored keys as the grader reads them.
+#[allow(dead_code)]
+pub async fn correct_responses(
+    s: &TestServer,
+    id: app::attempts::model::AttemptId,
+) -> Vec<app::grading::model::Response> {
+    use app::grading::model::Response;
+    use app::question_bank::domain::AnswerKey;
+    let mut c = s.state.db.read().await.expect("read");
+    let row = app::attempts::repo::get(&mut c, id)
+        .await
+        .expect("query")
+        .expect("the attempt exists");
+    let paper: Vec<app::papers::domain::DrawnItem> =
+        serde_json::from_str(&row.paper).expect("paper");
+    let mut out = Vec::new();
+    for item in &paper {
+        let v = s
+            .state
+            .attempts
+            .grader
+            .version(&mut c, item.version_id)
+            .await
+            .expect("version");
+        out.push(match &v.key {
+            AnswerKey::Choice(orig) => Response::Choice(
+                item.option_order
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| orig.contains(&usize::from(**o)))
+                    .map(|(shown, _)| shown as u8)
+                    .collect(),
+            ),
+            AnswerKey::TrueFalse(b) => Response::TrueFalse(*b),
+            AnswerKey::Blanks { answers, .. } => {
+                Response::Blanks(answers.iter().map(|a| a[0].clone()).collect())
+            }
+        });
+    }
+    out
+}
+
+/// Saves one answer as the exam page does (JSON), expecting it to be accepted.
+#[allow(dead_code)]
+pub async fn save_answer(
+    c: &Client,
+    id: app::attempts::model::AttemptId,
+    position: u32,
+    response: app::grading::model::Response,
+) {
+    let req = app::attempts::model::SaveRequest {
+        attempt: id,
+        position,
+        seq: 1,
+        response: Some(response),
+        flagged: false,
+    };
+    let mut http = c
+        .http
+        .post(format!("http://{}/api/attempts/save", c.addr))
+        .json(&serde_json::json!({ "req": req }));
+    if let Some(s) = &c.session {
+        http = http.header("cookie", format!("examhall_session={s}"));
+    }
+    let res = http.send().await.expect("request");
+    assert_eq!(res.status().as_u16(), 200, "the save is accepted");
+}

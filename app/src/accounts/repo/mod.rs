@@ -50,6 +50,7 @@ pub struct UserRow {
     pub is_admin: bool,
     pub is_organizer: bool,
     pub is_candidate: bool,
+    pub is_interviewer: bool,
     pub rank_tag: Option<String>,
     pub active: bool,
     pub must_change_password: bool,
@@ -62,6 +63,7 @@ impl UserRow {
             admin: self.is_admin,
             organizer: self.is_organizer,
             candidate: self.is_candidate,
+            interviewer: self.is_interviewer,
         }
     }
 
@@ -84,7 +86,7 @@ impl UserRow {
 pub(super) const USER_COLUMNS: &str =
     "u.id, u.login, u.display_name, u.unit_id, un.code AS unit_code, \
      un.name AS unit_name, un.path AS unit_path, u.scope_unit_id, u.is_admin, u.is_organizer, \
-     u.is_candidate, u.rank_tag, u.active, u.must_change_password, u.lang \
+     u.is_candidate, u.is_interviewer, u.rank_tag, u.active, u.must_change_password, u.lang \
      FROM users u JOIN units un ON un.id = u.unit_id";
 
 #[derive(Debug, Clone)]

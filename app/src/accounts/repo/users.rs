@@ -11,9 +11,9 @@ use super::{Credentials, NewUser, UserRow, USER_COLUMNS};
 pub async fn insert_user(ex: &mut impl Exec, u: &NewUser<'_>) -> R<()> {
     sql!(ex, |c| sqlx::query(
         "INSERT INTO users (id, login, display_name, unit_id, scope_unit_id, is_admin, \
-           is_organizer, is_candidate, rank_tag, active, password_hash, must_change_password, \
-           lang, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11, NULL, $12, $12)"
+           is_organizer, is_candidate, is_interviewer, rank_tag, active, password_hash, \
+           must_change_password, lang, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $13, $9, TRUE, $10, $11, NULL, $12, $12)"
     )
     .bind(u.id)
     .bind(u.login)
@@ -27,6 +27,7 @@ pub async fn insert_user(ex: &mut impl Exec, u: &NewUser<'_>) -> R<()> {
     .bind(u.password_hash)
     .bind(u.must_change_password)
     .bind(u.now)
+    .bind(u.roles.interviewer)
     .execute(&mut *c)
     .await
     .map(|_| ()))
@@ -69,9 +70,10 @@ pub async fn update_user(
     rank_tag: Option<&str>,
     now: Timestamp,
 ) -> R<u64> {
-    sql!(ex, |c| sqlx::query(
+    sql!(ex, |c| {
+        sqlx::query(
         "UPDATE users SET display_name = $2, unit_id = $3, scope_unit_id = $4, is_admin = $5, \
-           is_organizer = $6, is_candidate = $7, rank_tag = $8, updated_at = $9 WHERE id = $1"
+           is_organizer = $6, is_candidate = $7, rank_tag = $8, updated_at = $9, is_interviewer = $10 WHERE id = $1"
     )
     .bind(id)
     .bind(display_name)
@@ -82,9 +84,11 @@ pub async fn update_user(
     .bind(roles.candidate)
     .bind(rank_tag)
     .bind(now)
+    .bind(roles.interviewer)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))
+    .map(|r| r.rows_affected())
+    })
 }
 
 pub async fn set_active(ex: &mut impl Exec, id: UserId, active: bool, now: Timestamp) -> R<u64> {
@@ -140,12 +144,11 @@ pub async fn list_users(
     let scope = format!("{}%", like_escape(scope_path));
     let text = format!("%{}%", like_escape(&q.q.trim().to_lowercase()));
     let unit = q.unit_id;
-    let (want_admin, want_org, want_cand) = match q.role {
-        Some(super::super::model::Role::Admin) => (Some(true), None, None),
-        Some(super::super::model::Role::Organizer) => (None, Some(true), None),
-        Some(super::super::model::Role::Candidate) => (None, None, Some(true)),
-        None => (None, None, None),
-    };
+    let want = |r: super::super::model::Role| (q.role == Some(r)).then_some(true);
+    let want_admin = want(super::super::model::Role::Admin);
+    let want_org = want(super::super::model::Role::Organizer);
+    let want_cand = want(super::super::model::Role::Candidate);
+    let want_interviewer = want(super::super::model::Role::Interviewer);
     let active = match q.status {
         StatusFilter::All => None,
         StatusFilter::Active => Some(true),
@@ -155,10 +158,11 @@ pub async fn list_users(
          AND (LOWER(u.login) LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\') \
          AND ($3 IS NULL OR u.unit_id = $3) \
          AND ($4 IS NULL OR u.is_admin = $4) AND ($5 IS NULL OR u.is_organizer = $5) \
-         AND ($6 IS NULL OR u.is_candidate = $6) AND ($7 IS NULL OR u.active = $7)";
+         AND ($6 IS NULL OR u.is_candidate = $6) AND ($7 IS NULL OR u.active = $7) \
+         AND ($8 IS NULL OR u.is_interviewer = $8)";
     let count_q =
         format!("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id {filter}");
-    let page_q = format!("SELECT {USER_COLUMNS} {filter} ORDER BY u.login LIMIT $8 OFFSET $9");
+    let page_q = format!("SELECT {USER_COLUMNS} {filter} ORDER BY u.login LIMIT $9 OFFSET $10");
     let total = sql!(ex, |c| sqlx::query_scalar::<_, i64>(&count_q)
         .bind(&scope)
         .bind(&text)
@@ -167,6 +171,7 @@ pub async fn list_users(
         .bind(want_org)
         .bind(want_cand)
         .bind(active)
+        .bind(want_interviewer)
         .fetch_one(&mut *c)
         .await)?;
     let page = super::super::domain::clamp_page(q.page, total as u64, per_page);
@@ -179,6 +184,7 @@ pub async fn list_users(
         .bind(want_org)
         .bind(want_cand)
         .bind(active)
+        .bind(want_interviewer)
         .bind(i64::from(per_page))
         .bind(offset)
         .fetch_all(&mut *c)

@@ -1,0 +1,506 @@
+//! The follow-up of results through the real server, on SQLite and on PostgreSQL, with a
+//! clock the test moves: a sitting closes, absentees are marked, failures get retakes
+//! with fresh papers, a failed retake opens an interview case, the interviewer works the
+//! case to its end, and a re-test outcome puts the candidate back on the retake list.
+//! Jobs are run by calling the runner's tick, as the server's loop does.
+
+mod common;
+
+use std::collections::HashSet;
+
+use app::attempts::model::AttemptId;
+use app::error::AppError;
+use app::escalation::model::{CaseDetail, CaseList, CaseState};
+use app::notifications::model::{Note, NotificationView};
+use app::papers::domain::DrawnItem;
+use app::retakes::model::{ChainStatus, MyRetake, RetakeOverview};
+use app::server::ManualClock;
+use app::time::{format_local_datetime, Timestamp};
+use common::{start_server, Backend, Client, TestDb, TestServer, T0};
+use server::seed::DEMO_PASSWORD;
+
+async fn signed_in(s: &TestServer, login: &str) -> Client {
+    let mut c = Client::new(s.addr);
+    c.login(login, DEMO_PASSWORD).await.expect("signs in");
+    c
+}
+
+async fn scalar_i64(s: &TestServer, q: &str) -> i64 {
+    let mut c = s.state.db.read().await.expect("read");
+    app::sql!(&mut c, |x| sqlx::query_scalar::<_, i64>(q)
+        .fetch_one(&mut *x)
+        .await)
+    .expect(q)
+}
+
+async fn text_rows(s: &TestServer, q: &str) -> Vec<(String, String)> {
+    let mut c = s.state.db.read().await.expect("read");
+    app::sql!(&mut c, |x| sqlx::query_as::<_, (String, String)>(q)
+        .fetch_all(&mut *x)
+        .await)
+    .expect(q)
+}
+
+async fn exec(s: &TestServer, q: &str) {
+    let mut tx = s.state.db.begin().await.expect("begin");
+    app::sql!(&mut tx, |x| sqlx::query(q)
+        .execute(&mut *x)
+        .await
+        .map(|_| ()))
+    .expect(q);
+    tx.commit().await.expect("commit");
+}
+
+/// One pass of the job runner, then another to show it found nothing more to do.
+async fn run_jobs(s: &TestServer) -> usize {
+    let ran = app::jobs::service::tick(&s.state, "test-worker")
+        .await
+        .expect("jobs run");
+    let again = app::jobs::service::tick(&s.state, "test-worker")
+        .await
+        .expect("jobs run");
+    assert_eq!(again, 0, "a second pass finds nothing left to do");
+    ran
+}
+
+async fn id_of(s: &TestServer, q: &str) -> String {
+    let mut c = s.state.db.read().await.expect("read");
+    let id = app::sql!(&mut c, |x| sqlx::query_scalar::<_, uuid::Uuid>(q)
+        .fetch_one(&mut *x)
+        .await)
+    .expect(q);
+    id.to_string()
+}
+
+fn questions(paper: &str) -> HashSet<String> {
+    serde_json::from_str::<Vec<DrawnItem>>(paper)
+        .expect("paper")
+        .into_iter()
+        .map(|d| d.question_id.to_string())
+        .collect()
+}
+
+/// The practice sitting of the demo ends at 09:00 Shanghai time on the next morning.
+async fn practice_end(s: &TestServer) -> Timestamp {
+    Timestamp(
+        scalar_i64(
+            s,
+            "SELECT window_end FROM sittings WHERE name = '模拟练习场次'",
+        )
+        .await,
+    )
+}
+
+async fn notes_of(c: &mut Client) -> Vec<Note> {
+    let list: Vec<NotificationView> = c.call("notifications/mine", &[]).await.expect("notes");
+    list.into_iter().map(|n| n.note).collect()
+}
+
+both_backends!(
+    a_failed_chain_runs_from_a_closed_sitting_to_a_closed_interview_case,
+    |backend| async move {
+        let Some(db) = TestDb::new(backend).await else {
+            return;
+        };
+        let clock = ManualClock::new(T0);
+        let s = start_server(&db.url, clock.clone()).await;
+        assert!(server::seed::load_demo(&s.state).await.expect("demo"));
+        clock.advance_secs(31);
+        let exam = id_of(&s, "SELECT id FROM exams").await;
+        let end = practice_end(&s).await;
+
+        // Staff: a retake sitting four days after the practice sitting ends, the city's
+        // interview head and a county head for 西湖区 (330105).
+        let mut admin = signed_in(&s, "admin").await;
+        let retake_start = end.plus_secs(4 * 86_400);
+        let _: () = admin
+            .call(
+                "sittings/create",
+                &[
+                    ("exam_id", &exam),
+                    ("name", "补考场次"),
+                    ("window_start", &format_local_datetime(retake_start)),
+                    (
+                        "window_end",
+                        &format_local_datetime(retake_start.plus_secs(7200)),
+                    ),
+                    ("mode", "flexible"),
+                    ("late_entry_minutes", "0"),
+                    ("capacity", "20"),
+                    ("location", "市委党校机房"),
+                    ("is_retake", "on"),
+                ],
+            )
+            .await
+            .expect("retake sitting created");
+        let retake_sitting = id_of(&s, "SELECT id FROM sittings WHERE is_retake").await;
+        let root = id_of(&s, "SELECT id FROM units WHERE code = '3301'").await;
+        let county = id_of(&s, "SELECT id FROM units WHERE code = '330105'").await;
+        for (login, unit) in [("head", &root), ("countyhead", &county)] {
+            let _: () = admin
+                .call(
+                    "users/create",
+                    &[
+                        ("login", login),
+                        ("display_name", login),
+                        ("unit_id", unit),
+                        ("scope_unit_id", ""),
+                        ("role_interviewer", "on"),
+                        ("rank_tag", ""),
+                        ("initial_password", DEMO_PASSWORD),
+                    ],
+                )
+                .await
+                .expect("interviewer created");
+        }
+        exec(&s, "UPDATE users SET must_change_password = FALSE").await;
+
+        // In the practice sitting: 张伟 answers everything correctly, 王芳 hands in an
+        // empty paper, 李强 and everyone else never start.
+        let mut zhang = signed_in(&s, "zhangwei").await;
+        let practice = id_of(&s, "SELECT id FROM sittings WHERE name = '模拟练习场次'").await;
+        let zid: AttemptId = zhang
+            .call(
+                "attempts/start",
+                &[("sitting_id", &practice), ("pledge", "on")],
+            )
+            .await
+            .expect("starts");
+        let answers = common::correct_responses(&s, zid).await;
+        for (i, r) in answers.into_iter().enumerate() {
+            common::save_answer(&zhang, zid, i as u32, r).await;
+        }
+        let _: Option<app::attempts::model::ResultView> = zhang
+            .call("attempts/submit", &[("attempt_id", &zid.to_string())])
+            .await
+            .expect("submitted");
+        let mut wang = signed_in(&s, "wangfang").await;
+        let wid: AttemptId = wang
+            .call(
+                "attempts/start",
+                &[("sitting_id", &practice), ("pledge", "on")],
+            )
+            .await
+            .expect("starts");
+        let _: Option<app::attempts::model::ResultView> = wang
+            .call("attempts/submit", &[("attempt_id", &wid.to_string())])
+            .await
+            .expect("submitted");
+
+        // Nothing closes before the window ends.
+        assert_eq!(run_jobs(&s).await, 0);
+        clock.advance_secs(end.0 / 1000 - clock_secs(&clock) + 1);
+        assert!(
+            run_jobs(&s).await >= 1,
+            "the practice sitting's close job ran"
+        );
+
+        let outcomes = text_rows(
+            &s,
+            "SELECT u.login, r.outcome FROM sitting_results r JOIN users u ON u.id = r.user_id \
+             JOIN sittings s ON s.id = r.sitting_id WHERE s.name = '模拟练习场次' ORDER BY u.login",
+        )
+        .await;
+        assert_eq!(outcomes.len(), 12, "every assigned candidate has a result");
+        let outcome = |login: &str| {
+            outcomes
+                .iter()
+                .find(|(l, _)| l == login)
+                .map(|(_, o)| o.clone())
+                .unwrap()
+        };
+        assert_eq!(outcome("zhangwei"), "passed");
+        assert_eq!(outcome("wangfang"), "failed");
+        assert_eq!(outcome("liqiang"), "absent");
+
+        // Eleven retakes, all placed in the retake sitting; none for 张伟.
+        let placed = text_rows(
+            &s,
+            "SELECT u.login, r.state FROM retakes r JOIN users u ON u.id = r.user_id ORDER BY u.login",
+        )
+        .await;
+        assert_eq!(placed.len(), 11);
+        assert!(placed.iter().all(|(_, st)| st == "assigned"));
+        assert!(!placed.iter().any(|(l, _)| l == "zhangwei"));
+        // 王芳's retake paper avoids every question she was shown before.
+        let before = text_rows(
+            &s,
+            &format!(
+                "SELECT paper, status FROM attempts WHERE id = {}",
+                sql_uuid(backend, &wid.to_string())
+            ),
+        )
+        .await;
+        let retake_paper = text_rows(
+            &s,
+            &format!(
+                "SELECT a.paper, u.login FROM assignments a JOIN users u ON u.id = a.user_id \
+                 WHERE u.login = 'wangfang' AND a.sitting_id = {}",
+                sql_uuid(backend, &retake_sitting)
+            ),
+        )
+        .await;
+        let seen = questions(&before[0].0);
+        let fresh = questions(&retake_paper[0].0);
+        assert!(!fresh.is_empty());
+        assert!(
+            seen.is_disjoint(&fresh),
+            "the retake paper repeats no question"
+        );
+        assert_eq!(
+            scalar_i64(&s, "SELECT COUNT(*) FROM retakes WHERE warning IS NOT NULL").await,
+            0
+        );
+
+        // 王芳 is told where and when; her landing page shows the retake.
+        let mut wang = signed_in(&s, "wangfang").await;
+        assert!(notes_of(&mut wang).await.iter().any(|n| matches!(
+            n,
+            Note::RetakeAssigned { start, .. } if *start == retake_start
+        )));
+        let mine: Vec<MyRetake> = wang.call("retakes/mine", &[]).await.expect("retakes");
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].round, 1);
+        assert_eq!(
+            mine[0].sitting_id.map(|i| i.to_string()),
+            Some(retake_sitting.clone())
+        );
+
+        // Running the jobs again changes nothing.
+        assert_eq!(run_jobs(&s).await, 0);
+        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM retakes").await, 11);
+
+        // The server restarts in the middle of the chain.
+        let url = db.url.clone();
+        s.stop().await;
+        let s = start_server(&url, clock.clone()).await;
+
+        // The two first sittings close (everyone absent); the chain waits for the retakes.
+        clock.advance_secs(retake_start.0 / 1000 - clock_secs(&clock) + 60);
+        run_jobs(&s).await;
+        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM cases").await, 0);
+        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM retakes").await, 11);
+
+        // 王芳 fails the retake; 李强 misses it.
+        let mut wang = signed_in(&s, "wangfang").await;
+        let rid: AttemptId = wang
+            .call(
+                "attempts/start",
+                &[("sitting_id", &retake_sitting), ("pledge", "on")],
+            )
+            .await
+            .expect("starts the retake");
+        let _: Option<app::attempts::model::ResultView> = wang
+            .call("attempts/submit", &[("attempt_id", &rid.to_string())])
+            .await
+            .expect("submitted");
+        clock.advance_secs(7200);
+        app::attempts::service::finalize_due(&s.state)
+            .await
+            .expect("finalised");
+        assert!(run_jobs(&s).await >= 1);
+
+        // Eleven cases: 西湖区's people go to its county head, the others to the city head.
+        assert_eq!(
+            scalar_i64(
+                &s,
+                "SELECT COUNT(*) FROM cases WHERE kind = 'person' AND state = 'open'"
+            )
+            .await,
+            11
+        );
+        assert_eq!(
+            scalar_i64(&s, "SELECT COUNT(*) FROM retakes WHERE state = 'sat'").await,
+            11
+        );
+        let mut head = signed_in(&s, "head").await;
+        let mut county_head = signed_in(&s, "countyhead").await;
+        let theirs: CaseList = county_head
+            .call(
+                "cases/list",
+                &[("exam", ""), ("unit", ""), ("state", ""), ("overdue", "")],
+            )
+            .await
+            .expect("cases");
+        assert_eq!(theirs.cases.len(), 4, "the four candidates of 西湖区");
+        let mine: CaseList = head
+            .call(
+                "cases/list",
+                &[
+                    ("exam", ""),
+                    ("unit", ""),
+                    ("state", "open"),
+                    ("overdue", ""),
+                ],
+            )
+            .await
+            .expect("cases");
+        assert_eq!(mine.cases.len(), 7);
+        assert!(matches!(
+            notes_of(&mut head).await.first(),
+            Some(Note::CaseOpened { .. })
+        ));
+        // An interviewer cannot open another interviewer's case; a candidate sees none.
+        let other = theirs.cases[0].id.to_string();
+        let refused: Result<CaseDetail, AppError> = head.call("cases/get", &[("id", &other)]).await;
+        assert_eq!(refused, Err(AppError::NotFound));
+        let mut zhang = signed_in(&s, "zhangwei").await;
+        let refused: Result<CaseList, AppError> = zhang
+            .call(
+                "cases/list",
+                &[("exam", ""), ("unit", ""), ("state", ""), ("overdue", "")],
+            )
+            .await;
+        assert_eq!(refused, Err(AppError::Forbidden));
+
+        // The dossier of 王芳: the practice (failed), her first sitting (absent), the retake.
+        let case = mine
+            .cases
+            .iter()
+            .find(|c| c.candidate.as_ref().is_some_and(|p| p.1 == "wangfang"))
+            .expect("王芳's case")
+            .id
+            .to_string();
+        let d: CaseDetail = head
+            .call("cases/get", &[("id", &case)])
+            .await
+            .expect("case");
+        assert!(d.can_act);
+        assert_eq!(d.summary.state, CaseState::Open);
+        let kinds: Vec<(bool, Option<app::retakes::domain::Outcome>)> =
+            d.rounds.iter().map(|r| (r.is_retake, r.outcome)).collect();
+        use app::retakes::domain::Outcome::*;
+        assert_eq!(
+            kinds,
+            vec![
+                (false, Some(Failed)),
+                (false, Some(Absent)),
+                (true, Some(Failed))
+            ]
+        );
+        assert!(!d.rounds[0].categories.is_empty(), "scores by category");
+
+        // Closing before the interview is refused; then schedule, record, close.
+        let early: Result<(), AppError> = head.call("cases/close", &[("id", &case)]).await;
+        assert!(matches!(early, Err(AppError::Conflict(_))), "{early:?}");
+        let at = clock_now(&clock).plus_secs(2 * 86_400);
+        let _: () = head
+            .call(
+                "cases/schedule",
+                &[
+                    ("id", &case),
+                    ("interview_at", &format_local_datetime(at)),
+                    ("place", "组织部302室"),
+                ],
+            )
+            .await
+            .expect("scheduled");
+        let mut wang = signed_in(&s, "wangfang").await;
+        assert!(notes_of(&mut wang).await.iter().any(
+            |n| matches!(n, Note::InterviewScheduled { place, .. } if place == "组织部302室")
+        ));
+        clock.advance_secs(2 * 86_400 + 3600);
+        let mut head = signed_in(&s, "head").await;
+        let _: () = head
+            .call(
+                "cases/record",
+                &[
+                    ("id", &case),
+                    ("notes", "本人态度端正，需重新参加测试。"),
+                    ("outcome", "retest"),
+                ],
+            )
+            .await
+            .expect("recorded");
+        let _: () = head
+            .call("cases/close", &[("id", &case)])
+            .await
+            .expect("closed");
+        let d: CaseDetail = head
+            .call("cases/get", &[("id", &case)])
+            .await
+            .expect("case");
+        assert_eq!(d.summary.state, CaseState::Closed);
+        let trail: Vec<(String, String)> = d
+            .events
+            .iter()
+            .map(|e| (e.action.clone(), e.actor.clone()))
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                ("opened", "system"),
+                ("scheduled", "head"),
+                ("interviewed", "head"),
+                ("closed", "head")
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .to_vec()
+        );
+
+        // The re-test: a second retake for 王芳, waiting for a sitting; the organizer is told.
+        let open = text_rows(
+            &s,
+            "SELECT r.state, u.login FROM retakes r JOIN users u ON u.id = r.user_id \
+             WHERE r.state IN ('awaiting', 'assigned')",
+        )
+        .await;
+        assert_eq!(open, vec![("awaiting".to_owned(), "wangfang".to_owned())]);
+        // The exam belongs to the city: 上城区's organizer cannot see its retakes.
+        let mut organizer = signed_in(&s, "organizer").await;
+        let hidden: Result<RetakeOverview, AppError> = organizer
+            .call("retakes/overview", &[("exam_id", &exam)])
+            .await;
+        assert_eq!(hidden, Err(AppError::NotFound));
+        let mut organizer = signed_in(&s, "admin").await;
+        assert!(notes_of(&mut organizer)
+            .await
+            .iter()
+            .any(|n| matches!(n, Note::RetakesAwaitingSitting { count: 1, .. })));
+        let o: RetakeOverview = organizer
+            .call("retakes/overview", &[("exam_id", &exam)])
+            .await
+            .expect("overview");
+        let wang_row = o.rows.iter().find(|r| r.login == "wangfang").expect("row");
+        assert_eq!(wang_row.status, ChainStatus::AwaitingSitting);
+        assert_eq!(o.awaiting, 1);
+
+        // One click: a retake sitting for everyone awaiting one.
+        let start = clock_now(&clock).plus_secs(86_400);
+        let _: () = organizer
+            .call(
+                "retakes/create-sitting",
+                &[
+                    ("exam_id", &exam),
+                    ("window_start", &format_local_datetime(start)),
+                    ("location", "机房二"),
+                ],
+            )
+            .await
+            .expect("sitting created");
+        let mut wang = signed_in(&s, "wangfang").await;
+        let mine: Vec<MyRetake> = wang.call("retakes/mine", &[]).await.expect("retakes");
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].round, 2);
+        assert!(mine[0].sitting_id.is_some());
+        s.stop().await;
+        db.drop_db().await;
+    }
+);
+
+fn clock_now(clock: &ManualClock) -> Timestamp {
+    use app::server::Clock;
+    clock.now()
+}
+
+fn clock_secs(clock: &ManualClock) -> i64 {
+    clock_now(clock).0 / 1000
+}
+
+/// A UUID literal as each backend stores it.
+fn sql_uuid(backend: Backend, id: &str) -> String {
+    match backend {
+        Backend::Postgres => format!("'{id}'"),
+        Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
+    }
+}
