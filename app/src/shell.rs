@@ -16,12 +16,16 @@ use crate::attempts::ui::{
     SubmitPage,
 };
 use crate::audit::ui::AuditPage;
+use crate::escalation::ui::{CasePage, CasesPage};
 use crate::i18n::{Lang, Msg};
+use crate::jobs::ui::JobsPage;
+use crate::notifications::ui::{NotificationsLink, NotificationsPage};
 use crate::papers::ui::{ExamEditPage, ExamPreviewPage, ExamsPage};
 use crate::question_bank::ui::{
     BankPage, BanksPage, QuestionEditPage, QuestionImportPage, QuestionImportPreviewPage,
     QuestionNewPage,
 };
+use crate::retakes::ui::{MyRetakes, RetakesPage};
 use crate::sittings::ui::{SittingPage, SittingsCalendarPage, SittingsPage};
 use crate::ui::{tr, use_lang, use_session, use_user, Session};
 
@@ -94,6 +98,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organize/sittings/:id") view=SittingPage />
                     <Route path=path!("organize/sittings/:id/invigilate") view=ProctorPage />
                     <Route path=path!("organize/exams/:id/regrade") view=RegradePage />
+                    <Route path=path!("organize/exams/:id/retakes") view=RetakesPage />
+                    <Route path=path!("cases") view=CasesPage />
+                    <Route path=path!("cases/:id") view=CasePage />
+                    <Route path=path!("notifications") view=NotificationsPage />
+                    <Route path=path!("admin/jobs") view=JobsPage />
                     <Route path=path!("exam/:id") view=StartPage />
                     <Route path=path!("attempt/:id") view=AttemptPage />
                     <Route path=path!("attempt/:id/submit") view=SubmitPage />
@@ -169,6 +178,7 @@ fn Nav() -> impl IntoView {
             let staff = u.roles.admin || u.roles.organizer;
             let admin = u.roles.admin;
             let global_admin = admin && u.global;
+            let cases = admin || u.roles.interviewer;
             // The entries as data, drawn by one loop: each optional entry written as its
             // own `Option` view nests the page frame's types so deeply that rendering it
             // overflows a 2 MiB worker stack in debug builds.
@@ -180,7 +190,9 @@ fn Nav() -> impl IntoView {
                 (staff, "/organize/exams", Msg::NavExams),
                 (staff, "/organize/sittings", Msg::NavSittings),
                 (admin, "/admin/import", Msg::NavImport),
+                (cases, "/cases", Msg::NavCases),
                 (global_admin, "/admin/audit", Msg::NavAudit),
+                (global_admin, "/admin/jobs", Msg::NavJobs),
                 (true, "/account/password", Msg::NavAccount),
             ]
             .into_iter()
@@ -197,6 +209,7 @@ fn Nav() -> impl IntoView {
                     </ul>
                 </nav>
                 <div class="who">
+                    <NotificationsLink />
                     <span>{tr(Msg::SignedInAs)}": "{u.display_name.clone()}" ("{u.login.clone()}")"</span>
                     // A plain form on purpose: signing out reloads the whole page, so no
                     // state of the signed-in user survives in the browser.
@@ -243,7 +256,7 @@ fn HomePage() -> impl IntoView {
                     <h1>{tr(Msg::AppName)}</h1>
                     <p class="lead">{tr(Msg::Tagline)}</p>
                     {staff.then(|| view! { <StaffDesk /> })}
-                    {u.roles.candidate.then(|| view! { <CandidateAttempts /> <CandidateDesk /> })}
+                    {u.roles.candidate.then(|| view! { <MyRetakes /> <CandidateAttempts /> <CandidateDesk /> })}
                 </main>
             }
             .into_any()

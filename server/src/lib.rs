@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod seed;
 mod seed_authoring;
+mod seed_history;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -76,7 +76,7 @@ const DEMO_UNITS: &[DemoUnit] = &[
     },
 ];
 
-const DEMO_CANDIDATES: &[(&str, &str, &str, &str)] = &[
+pub(crate) const DEMO_CANDIDATES: &[(&str, &str, &str, &str)] = &[
     ("zhangwei", "张伟", "330102-01", "县处级副职"),
     ("wangfang", "王芳", "330102-01", "乡科级正职"),
     ("liqiang", "李强", "330102-02", "县处级正职"),
@@ -129,7 +129,7 @@ pub async fn load_demo(state: &AppState) -> Result<bool, AppError> {
             .map(|(_, id, _)| *id)
             .expect("demo unit exists")
     };
-    let staff: [(&str, &str, &str, Roles); 2] = [
+    let staff: [(&str, &str, &str, Roles); 3] = [
         (
             "admin",
             "系统管理员",
@@ -145,6 +145,15 @@ pub async fn load_demo(state: &AppState) -> Result<bool, AppError> {
             "330102",
             Roles {
                 organizer: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "yuetan",
+            "市委组织部部长",
+            "3301",
+            Roles {
+                interviewer: true,
                 ..Default::default()
             },
         ),

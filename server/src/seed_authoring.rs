@@ -5,7 +5,7 @@
 use app::accounts::model::UnitId;
 use app::error::AppError;
 use app::i18n::Lang;
-use app::papers::model::{DrawRule, ExamSettings, PassMark};
+use app::papers::model::{DrawRule, ExamId, ExamSettings, PassMark};
 use app::papers::service::{self as papers, SectionEdit};
 use app::question_bank::model::{
     BankId, BlankPolicy, CategoryId, KeyForm, Points, QuestionDraft, QuestionStatus, QuestionType,
@@ -101,7 +101,7 @@ fn draft(i: usize) -> QuestionDraft {
 }
 
 /// 9:00 in Asia/Shanghai, `days` days after `now`.
-fn morning_cst(now: Timestamp, days: i64) -> Timestamp {
+pub(crate) fn morning_cst(now: Timestamp, days: i64) -> Timestamp {
     const DAY: i64 = 24 * 3600 * 1000;
     const CST: i64 = 8 * 3600 * 1000;
     let local_midnight = (now.0 + CST).div_euclid(DAY) * DAY;
@@ -132,8 +132,69 @@ pub async fn load(
     let category = |name: &str| -> Option<CategoryId> {
         categories.iter().find(|k| k.name == name).map(|k| k.id)
     };
-    let exam =
-        papers::create_exam(state, admin, addr, bank_id, "2026年度干部党内法规知识测试").await?;
+    let exam = build_exam(
+        state,
+        admin,
+        bank_id,
+        "2026年度干部党内法规知识测试",
+        &category,
+    )
+    .await?;
+    let now = state.clock.now();
+    // A practice sitting that opens half a minute after the first start and lasts until
+    // the first scheduled sitting, so every demo candidate can take the exam right away.
+    let practice = SittingSpec {
+        name: "模拟练习场次".to_owned(),
+        window_start: now.plus_secs(30),
+        window_end: morning_cst(now, 1),
+        mode: SittingMode::Flexible,
+        capacity: 100,
+        location: "线上".to_owned(),
+        is_retake: false,
+    };
+    let id = sittings::create_sitting(state, admin, addr, exam, practice).await?;
+    for unit in first.iter().chain(second.iter()) {
+        let selector = Selector::Unit {
+            unit: *unit,
+            with_sub_units: true,
+        };
+        sittings::assign(state, admin, addr, id, selector).await?;
+    }
+    for (days, name, units) in [(1, "第1场", first), (2, "第2场", second)] {
+        let start = morning_cst(now, days);
+        let spec = SittingSpec {
+            name: name.to_owned(),
+            window_start: start,
+            window_end: start.plus_secs(3 * 3600),
+            mode: SittingMode::Flexible,
+            capacity: 100,
+            location: "市委党校机房".to_owned(),
+            is_retake: false,
+        };
+        let id = sittings::create_sitting(state, admin, addr, exam, spec).await?;
+        for unit in units {
+            let selector = Selector::Unit {
+                unit: *unit,
+                with_sub_units: true,
+            };
+            sittings::assign(state, admin, addr, id, selector).await?;
+        }
+    }
+    let logins: Vec<&str> = crate::seed::DEMO_CANDIDATES.iter().map(|c| c.0).collect();
+    crate::seed_history::load(state, admin, bank_id, &category, &logins).await
+}
+
+/// An exam over the demo bank: four sections drawing two to four questions of each
+/// category per type, 60 minutes, pass at 60 %.
+pub(crate) async fn build_exam(
+    state: &AppState,
+    admin: &Authed,
+    bank_id: BankId,
+    title: &str,
+    category: &dyn Fn(&str) -> Option<CategoryId>,
+) -> Result<ExamId, AppError> {
+    let addr = "demo";
+    let exam = papers::create_exam(state, admin, addr, bank_id, title).await?;
     papers::save_settings(
         state,
         admin,
@@ -141,7 +202,7 @@ pub async fn load(
         Lang::ZhCn,
         exam,
         ExamSettings {
-            title: "2026年度干部党内法规知识测试".to_owned(),
+            title: title.to_owned(),
             instructions: "本次测试为闭卷机考，限时60分钟。请独立作答，不得查阅资料。".to_owned(),
             duration_minutes: 60,
             pass_mark: PassMark::Percent(60),
@@ -188,47 +249,7 @@ pub async fn load(
             .await?;
         }
     }
-    let now = state.clock.now();
-    // A practice sitting that opens half a minute after the first start and lasts until
-    // the first scheduled sitting, so every demo candidate can take the exam right away.
-    let practice = SittingSpec {
-        name: "模拟练习场次".to_owned(),
-        window_start: now.plus_secs(30),
-        window_end: morning_cst(now, 1),
-        mode: SittingMode::Flexible,
-        capacity: 100,
-        location: "线上".to_owned(),
-        is_retake: false,
-    };
-    let id = sittings::create_sitting(state, admin, addr, exam, practice).await?;
-    for unit in first.iter().chain(second.iter()) {
-        let selector = Selector::Unit {
-            unit: *unit,
-            with_sub_units: true,
-        };
-        sittings::assign(state, admin, addr, id, selector).await?;
-    }
-    for (days, name, units) in [(1, "第1场", first), (2, "第2场", second)] {
-        let start = morning_cst(now, days);
-        let spec = SittingSpec {
-            name: name.to_owned(),
-            window_start: start,
-            window_end: start.plus_secs(3 * 3600),
-            mode: SittingMode::Flexible,
-            capacity: 100,
-            location: "市委党校机房".to_owned(),
-            is_retake: false,
-        };
-        let id = sittings::create_sitting(state, admin, addr, exam, spec).await?;
-        for unit in units {
-            let selector = Selector::Unit {
-                unit: *unit,
-                with_sub_units: true,
-            };
-            sittings::assign(state, admin, addr, id, selector).await?;
-        }
-    }
-    Ok(())
+    Ok(exam)
 }
 
 #[cfg(test)]

@@ -106,11 +106,16 @@ both_backends!(
         let s = start_server(&db.url, clock.clone()).await;
         assert!(server::seed::load_demo(&s.state).await.expect("demo"));
         clock.advance_secs(31);
-        let exam = id_of(&s, "SELECT id FROM exams").await;
+        let exam = id_of(
+            &s,
+            "SELECT id FROM exams WHERE title = '2026年度干部党内法规知识测试'",
+        )
+        .await;
         let end = practice_end(&s).await;
+        let x = sql_uuid(backend, &exam);
 
-        // Staff: a retake sitting four days after the practice sitting ends, the city's
-        // interview head and a county head for 西湖区 (330105).
+        // Staff: a retake sitting four days after the practice sitting ends and an
+        // interview head for 西湖区 (330105); the demo's city head is 'yuetan'.
         let mut admin = signed_in(&s, "admin").await;
         let retake_start = end.plus_secs(4 * 86_400);
         let _: () = admin
@@ -133,10 +138,9 @@ both_backends!(
             )
             .await
             .expect("retake sitting created");
-        let retake_sitting = id_of(&s, "SELECT id FROM sittings WHERE is_retake").await;
-        let root = id_of(&s, "SELECT id FROM units WHERE code = '3301'").await;
+        let retake_sitting = id_of(&s, "SELECT id FROM sittings WHERE name = '补考场次'").await;
         let county = id_of(&s, "SELECT id FROM units WHERE code = '330105'").await;
-        for (login, unit) in [("head", &root), ("countyhead", &county)] {
+        for (login, unit) in [("countyhead", county.as_str())] {
             let _: () = admin
                 .call(
                     "users/create",
@@ -216,7 +220,7 @@ both_backends!(
         // Eleven retakes, all placed in the retake sitting; none for 张伟.
         let placed = text_rows(
             &s,
-            "SELECT u.login, r.state FROM retakes r JOIN users u ON u.id = r.user_id ORDER BY u.login",
+            &format!("SELECT u.login, r.state FROM retakes r JOIN users u ON u.id = r.user_id WHERE r.exam_id = {x} ORDER BY u.login"),
         )
         .await;
         assert_eq!(placed.len(), 11);
@@ -248,7 +252,13 @@ both_backends!(
             "the retake paper repeats no question"
         );
         assert_eq!(
-            scalar_i64(&s, "SELECT COUNT(*) FROM retakes WHERE warning IS NOT NULL").await,
+            scalar_i64(
+                &s,
+                &format!(
+                    "SELECT COUNT(*) FROM retakes WHERE warning IS NOT NULL AND exam_id = {x}"
+                )
+            )
+            .await,
             0
         );
 
@@ -268,7 +278,14 @@ both_backends!(
 
         // Running the jobs again changes nothing.
         assert_eq!(run_jobs(&s).await, 0);
-        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM retakes").await, 11);
+        assert_eq!(
+            scalar_i64(
+                &s,
+                &format!("SELECT COUNT(*) FROM retakes WHERE exam_id = {x}")
+            )
+            .await,
+            11
+        );
 
         // The server restarts in the middle of the chain.
         let url = db.url.clone();
@@ -278,8 +295,22 @@ both_backends!(
         // The two first sittings close (everyone absent); the chain waits for the retakes.
         clock.advance_secs(retake_start.0 / 1000 - clock_secs(&clock) + 60);
         run_jobs(&s).await;
-        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM cases").await, 0);
-        assert_eq!(scalar_i64(&s, "SELECT COUNT(*) FROM retakes").await, 11);
+        assert_eq!(
+            scalar_i64(
+                &s,
+                &format!("SELECT COUNT(*) FROM cases WHERE exam_id = {x}")
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            scalar_i64(
+                &s,
+                &format!("SELECT COUNT(*) FROM retakes WHERE exam_id = {x}")
+            )
+            .await,
+            11
+        );
 
         // 王芳 fails the retake; 李强 misses it.
         let mut wang = signed_in(&s, "wangfang").await;
@@ -304,21 +335,30 @@ both_backends!(
         assert_eq!(
             scalar_i64(
                 &s,
-                "SELECT COUNT(*) FROM cases WHERE kind = 'person' AND state = 'open'"
+                &format!("SELECT COUNT(*) FROM cases WHERE kind = 'person' AND state = 'open' AND exam_id = {x}")
             )
             .await,
             11
         );
         assert_eq!(
-            scalar_i64(&s, "SELECT COUNT(*) FROM retakes WHERE state = 'sat'").await,
+            scalar_i64(
+                &s,
+                &format!("SELECT COUNT(*) FROM retakes WHERE state = 'sat' AND exam_id = {x}")
+            )
+            .await,
             11
         );
-        let mut head = signed_in(&s, "head").await;
+        let mut head = signed_in(&s, "yuetan").await;
         let mut county_head = signed_in(&s, "countyhead").await;
         let theirs: CaseList = county_head
             .call(
                 "cases/list",
-                &[("exam", ""), ("unit", ""), ("state", ""), ("overdue", "")],
+                &[
+                    ("exam", &exam),
+                    ("unit", ""),
+                    ("state", ""),
+                    ("overdue", ""),
+                ],
             )
             .await
             .expect("cases");
@@ -327,7 +367,7 @@ both_backends!(
             .call(
                 "cases/list",
                 &[
-                    ("exam", ""),
+                    ("exam", &exam),
                     ("unit", ""),
                     ("state", "open"),
                     ("overdue", ""),
@@ -400,7 +440,7 @@ both_backends!(
             |n| matches!(n, Note::InterviewScheduled { place, .. } if place == "组织部302室")
         ));
         clock.advance_secs(2 * 86_400 + 3600);
-        let mut head = signed_in(&s, "head").await;
+        let mut head = signed_in(&s, "yuetan").await;
         let _: () = head
             .call(
                 "cases/record",
@@ -430,9 +470,9 @@ both_backends!(
             trail,
             [
                 ("opened", "system"),
-                ("scheduled", "head"),
-                ("interviewed", "head"),
-                ("closed", "head")
+                ("scheduled", "yuetan"),
+                ("interviewed", "yuetan"),
+                ("closed", "yuetan")
             ]
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
             .to_vec()
@@ -441,8 +481,10 @@ both_backends!(
         // The re-test: a second retake for 王芳, waiting for a sitting; the organizer is told.
         let open = text_rows(
             &s,
-            "SELECT r.state, u.login FROM retakes r JOIN users u ON u.id = r.user_id \
-             WHERE r.state IN ('awaiting', 'assigned')",
+            &format!(
+                "SELECT r.state, u.login FROM retakes r JOIN users u ON u.id = r.user_id \
+             WHERE r.state IN ('awaiting', 'assigned') AND r.exam_id = {x}"
+            ),
         )
         .await;
         assert_eq!(open, vec![("awaiting".to_owned(), "wangfang".to_owned())]);
@@ -504,3 +546,66 @@ fn sql_uuid(backend: Backend, id: &str) -> String {
         Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
     }
 }
+
+both_backends!(
+    the_demo_shows_a_closed_sitting_with_retakes_and_open_interview_cases,
+    |backend| async move {
+        let Some(db) = TestDb::new(backend).await else {
+            return;
+        };
+        let s = start_server(&db.url, ManualClock::new(T0)).await;
+        assert!(server::seed::load_demo(&s.state).await.expect("demo"));
+        let exam = id_of(
+            &s,
+            "SELECT id FROM exams WHERE title = '2026年第三季度应知应会测试'",
+        )
+        .await;
+        let x = sql_uuid(backend, &exam);
+        let q = |sql: &str| sql.replace("{x}", &x);
+        assert_eq!(
+            scalar_i64(
+                &s,
+                &q("SELECT COUNT(*) FROM sittings WHERE exam_id = {x} AND closed_at IS NOT NULL")
+            )
+            .await,
+            2,
+            "the test and its first retake sitting have closed"
+        );
+        let states = text_rows(
+            &s,
+            &q("SELECT u.login, r.state FROM retakes r JOIN users u ON u.id = r.user_id WHERE r.exam_id = {x} ORDER BY u.login"),
+        )
+        .await;
+        assert_eq!(states.len(), 3, "{states:?}");
+        assert_eq!(states.iter().filter(|(_, st)| st == "assigned").count(), 1);
+        let mut head = signed_in(&s, "yuetan").await;
+        let cases: CaseList = head
+            .call(
+                "cases/list",
+                &[
+                    ("exam", &exam),
+                    ("unit", ""),
+                    ("state", "open"),
+                    ("overdue", ""),
+                ],
+            )
+            .await
+            .expect("cases");
+        assert_eq!(cases.cases.len(), 2);
+        let mut admin = signed_in(&s, "admin").await;
+        let o: RetakeOverview = admin
+            .call("retakes/overview", &[("exam_id", &exam)])
+            .await
+            .expect("overview");
+        assert_eq!((o.qualified, o.assigned, o.escalated), (3, 1, 2));
+        assert_eq!(
+            o.rows
+                .iter()
+                .filter(|r| r.status == ChainStatus::PassedFirst)
+                .count(),
+            9
+        );
+        s.stop().await;
+        db.drop_db().await;
+    }
+);

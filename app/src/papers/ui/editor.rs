@@ -125,6 +125,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
     let id = exam.id.to_string();
     let preview_href = format!("/organize/exams/{id}/preview?seed=1");
     let regrade_href = format!("/organize/exams/{id}/regrade");
+    let retakes_href = format!("/organize/exams/{id}/retakes");
     let lang = use_lang();
     let (count, total) = (exam.question_count, exam.total_points);
     view! {
@@ -138,6 +139,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
         <p class="toolbar">
             <a class="button secondary" href=preview_href>{tr(Msg::PreviewPaper)}</a>
             <a class="button secondary" href=regrade_href>{tr(Msg::Regrade)}</a>
+            <a class="button secondary" href=retakes_href>{tr(Msg::ExamRetakesLink)}</a>
             <a href="#sittings-h">{tr(Msg::SittingsOfExam)}</a>
         </p>
         {(!exam.editable).then(|| view! { <p class="notice info">{tr(Msg::ExamNotEditable)}</p> })}
@@ -200,6 +202,17 @@ fn SettingsForm(
     let fill = t.flag("fill_per_blank", s.fill_per_blank);
     let review = t.flag("review_after_close", s.review_after_close);
     let fresh = t.flag("retake_fresh_paper", s.retake_fresh_paper);
+    let voided = t.flag("voided_qualifies", s.voided_qualifies);
+    let interviewer = t.text("interviewer_login", s.interviewer_login.clone());
+    let due_days = t.text("case_due_days", s.case_due_days.to_string());
+    let unit_bottom = t.text(
+        "unit_escalation_bottom",
+        s.unit_escalation_bottom.to_string(),
+    );
+    let unit_min = t.text(
+        "unit_escalation_min_candidates",
+        s.unit_escalation_min_candidates.to_string(),
+    );
     let points_kind = pass_kind == "points";
     let partial = multi == "partial";
     // Built apart and type-erased: one view of the whole form nests its types so deeply
@@ -292,6 +305,28 @@ fn SettingsForm(
                 <input type="checkbox" id="set-retake-fresh" name="retake_fresh_paper" value="on" checked=fresh />
                 {tr(Msg::RetakeFreshPaper)}
             </label>
+            <label class="check" for="set-voided">
+                <input type="checkbox" id="set-voided" name="voided_qualifies" value="on" checked=voided />
+                {tr(Msg::VoidedQualifies)}
+            </label>
+        </fieldset>
+    }
+    .into_any();
+    let escalation = view! {
+        <fieldset class="stack">
+            <legend>{tr(Msg::EscalationLegend)}</legend>
+            <label for="set-interviewer">{tr(Msg::InterviewerLogin)}</label>
+            <input id="set-interviewer" name="interviewer_login" type="text" maxlength="64" value=interviewer
+                aria-invalid=invalid_attr(error, &["interviewer_login"]) />
+            <label for="set-due-days">{tr(Msg::CaseDueDays)}</label>
+            <input id="set-due-days" name="case_due_days" type="number" min="1" max="365" inputmode="numeric" required
+                value=due_days aria-invalid=invalid_attr(error, &["case_due_days"]) />
+            <label for="set-unit-bottom">{tr(Msg::UnitEscalationBottom)}</label>
+            <input id="set-unit-bottom" name="unit_escalation_bottom" type="number" min="0" max="100" inputmode="numeric" required
+                value=unit_bottom aria-invalid=invalid_attr(error, &["unit_escalation_bottom"]) />
+            <label for="set-unit-min">{tr(Msg::UnitEscalationMin)}</label>
+            <input id="set-unit-min" name="unit_escalation_min_candidates" type="number" min="1" max="10000" inputmode="numeric" required
+                value=unit_min aria-invalid=invalid_attr(error, &["unit_escalation_min_candidates"]) />
         </fieldset>
     }
     .into_any();
@@ -306,6 +341,7 @@ fn SettingsForm(
                     {basics}
                     {options}
                     {retake}
+                    {escalation}
                     <button type="submit">{tr(Msg::Save)}</button>
                 </fieldset>
             </ActionForm>
