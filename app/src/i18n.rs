@@ -117,6 +117,7 @@ messages! {
     DisplayName => "姓名", "Name";
     Unit => "单位", "Unit";
     RankTag => "职级类别", "Rank";
+    UserEmail => "电子邮箱", "Email";
     Status => "状态", "Status";
     Actions => "操作", "Actions";
     Edit => "编辑", "Edit";
@@ -215,6 +216,7 @@ messages! {
     ErrLoginFormat => "登录名须为 2 至 64 个字符，可含字母、数字、汉字及 . _ -", "Login names have 2 to 64 letters, digits, Chinese characters or . _ -";
     ErrTooLong => "内容过长", "Too long";
     ErrNoRole => "至少选择一个角色", "Choose at least one role";
+    ErrEmailInvalid => "请输入有效的电子邮箱地址", "Enter a valid email address";
     ErrUnitCycle => "不能把单位移到它自己或它的下级单位之下", "A unit cannot be moved under itself or one of its subunits";
     ErrUnitHasMembers => "该单位仍有成员，请先把成员调到其他单位", "This unit still has members; move them to another unit first";
     ErrUnitHasChildren => "该单位仍有下级单位，请先移走或删除下级单位", "This unit still has subunits; move or delete them first";
@@ -488,6 +490,8 @@ messages! {
     OutcomeFailed => "未通过", "Failed";
     OutcomeAbsent => "缺考", "Absent";
     OutcomeVoided => "成绩作废", "Voided";
+    VoidAttempt => "作废成绩", "Void the attempt";
+    EventVoided => "成绩被作废", "Attempt voided";
     ChainPassedFirst => "首考通过", "Passed first time";
     ChainPassedOnRetake => "补考通过", "Passed on retake";
     ChainRetakeAssigned => "已安排补考", "Retake assigned";

@@ -688,3 +688,156 @@ both_backends!(
         w.finish().await;
     }
 );
+
+/// Creates a candidate under `unit` with the given `email` field.
+async fn create_with_email(
+    c: &mut Client,
+    login: &str,
+    unit: &str,
+    email: &str,
+) -> Result<(), AppError> {
+    c.call(
+        "users/create",
+        &[
+            ("login", login),
+            ("display_name", "测试用户"),
+            ("unit_id", unit),
+            ("scope_unit_id", ""),
+            ("role_candidate", "on"),
+            ("rank_tag", ""),
+            ("initial_password", "Initial-pass-1"),
+            ("email", email),
+        ],
+    )
+    .await
+}
+
+/// The edit form of a candidate named 李明 under `unit`, with `email` if given.
+fn edit_form<'a>(id: &'a str, unit: &'a str, email: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut form = vec![
+        ("id", id),
+        ("display_name", "李明"),
+        ("unit_id", unit),
+        ("scope_unit_id", ""),
+        ("role_candidate", "on"),
+        ("rank_tag", ""),
+    ];
+    form.extend(email.map(|e| ("email", e)));
+    form
+}
+
+both_backends!(
+    an_admin_sets_changes_and_clears_a_users_email_and_a_malformed_one_is_refused,
+    |b: Backend| async move {
+        let Some(w) = World::new(b).await else { return };
+        let mut admin = w.admin().await;
+        let root = unit_id(&units(&mut admin).await, "3301");
+        let invalid = AppError::Invalid {
+            field: Some("email".into()),
+            msg: Msg::ErrEmailInvalid,
+        };
+
+        // Created with an address (trimmed); a user created without the field has none.
+        create_with_email(&mut admin, "li.ming", &root, " li.ming@example.org ")
+            .await
+            .unwrap();
+        let li = find_user(&mut admin, "li.ming").await;
+        assert_eq!(li.email.as_deref(), Some("li.ming@example.org"));
+        create_user(
+            &mut admin,
+            "no.mail",
+            &root,
+            &["role_candidate"],
+            "Initial-pass-1",
+        )
+        .await
+        .unwrap();
+        assert_eq!(find_user(&mut admin, "no.mail").await.email, None);
+
+        // A malformed address is refused on creation, and nobody is created.
+        for bad in [
+            "li.ming.example.org",
+            "li ming@example.org",
+            "a@b@c",
+            "@example.org",
+        ] {
+            let refused = create_with_email(&mut admin, "bad.mail", &root, bad)
+                .await
+                .unwrap_err();
+            assert_eq!(refused, invalid, "{bad:?}");
+        }
+        let page: Page<UserSummary> = admin
+            .call(
+                "users/list",
+                &[
+                    ("query[q]", "bad.mail"),
+                    ("query[status]", "All"),
+                    ("query[page]", "1"),
+                ],
+            )
+            .await
+            .unwrap();
+        assert!(page.items.is_empty());
+
+        // Changed; a malformed change is refused and saves nothing.
+        let id = li.id.to_string();
+        let _: () = admin
+            .call(
+                "users/update",
+                &edit_form(&id, &root, Some("ming.li@example.cn")),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            find_user(&mut admin, "li.ming").await.email.as_deref(),
+            Some("ming.li@example.cn")
+        );
+        let refused = admin
+            .call::<()>("users/update", &edit_form(&id, &root, Some("ming.li@")))
+            .await
+            .unwrap_err();
+        assert_eq!(refused, invalid);
+        let li = find_user(&mut admin, "li.ming").await;
+        assert_eq!(li.email.as_deref(), Some("ming.li@example.cn"));
+        assert_eq!(li.display_name, "测试用户");
+        // A caller that does not send the field keeps the address; an empty one clears it.
+        let _: () = admin
+            .call("users/update", &edit_form(&id, &root, None))
+            .await
+            .unwrap();
+        let li = find_user(&mut admin, "li.ming").await;
+        assert_eq!(
+            (li.display_name.as_str(), li.email.as_deref()),
+            ("李明", Some("ming.li@example.cn"))
+        );
+        let _: () = admin
+            .call("users/update", &edit_form(&id, &root, Some("")))
+            .await
+            .unwrap();
+        assert_eq!(find_user(&mut admin, "li.ming").await.email, None);
+
+        // A refused plain-form post sends the typed address back to the form.
+        let referer = w.server.url(&format!("/admin/users/{id}"));
+        let res = admin
+            .http
+            .post(w.server.url("/api/users/update"))
+            .header("accept", "text/html")
+            .header("referer", &referer)
+            .header(
+                "cookie",
+                format!("examhall_session={}", admin.session.clone().unwrap()),
+            )
+            .form(&edit_form(&id, &root, Some("not-an-address")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let loc = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            loc.starts_with(&referer) && loc.contains("t_email=not-an-address"),
+            "{loc}"
+        );
+        assert_eq!(find_user(&mut admin, "li.ming").await.email, None);
+        w.finish().await;
+    }
+);

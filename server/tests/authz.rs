@@ -107,6 +107,19 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         | "units/delete"
         | "imports/get"
         | "imports/commit" => who == Admin,
+        "notifications/mine" | "notifications/unread" | "notifications/read" => who != Anonymous,
+        "retakes/mine" => who == Candidate,
+        // Follow-up of EAST's exam: staff whose scope covers it.
+        "retakes/overview" | "retakes/create-sitting" | "attempts/void" => {
+            matches!(who, Organizer | Admin)
+        }
+        // Admins see the cases of their scope (interviewers their own, see follow_up.rs).
+        "cases/list" => matches!(who, AdminElsewhere | Admin),
+        // The fixture has no case: nobody reaches one (case access: follow_up.rs).
+        "cases/get" | "cases/schedule" | "cases/record" | "cases/close" => false,
+        "jobs/overview" => who == Admin,
+        // No such job in the fixture (retrying a real one: follow_up_jobs.rs).
+        "jobs/retry" => false,
         other => panic!("no authorization rule for {other}"),
     }
 }
@@ -424,6 +437,8 @@ async fn authoring_fixture(
 
 /// Arguments for each endpoint. Write calls are harmless: they either change nothing
 /// or fail on validation after the authorization check.
+const NO_SUCH_ID: &str = "00000000-0000-4000-8000-000000000000";
+
 fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
     match endpoint {
         "login" => vec![("login", "nobody"), ("password", "x")],
@@ -588,6 +603,26 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
             ("reason", "权限测试"),
         ],
         "attempts/unlock" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
+        "attempts/void" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
+        "retakes/overview" => vec![("exam_id", &f.exam)],
+        "retakes/create-sitting" => vec![
+            ("exam_id", &f.exam),
+            ("window_start", "2099-01-01T09:00"),
+            ("location", ""),
+        ],
+        "cases/list" => vec![("exam", ""), ("unit", ""), ("state", ""), ("overdue", "")],
+        "cases/get" | "cases/close" => vec![("id", NO_SUCH_ID)],
+        "cases/schedule" => vec![
+            ("id", NO_SUCH_ID),
+            ("interview_at", "2099-01-01T09:00"),
+            ("place", "会议室"),
+        ],
+        "cases/record" => vec![
+            ("id", NO_SUCH_ID),
+            ("notes", "记录"),
+            ("outcome", "cleared"),
+        ],
+        "jobs/retry" => vec![("id", NO_SUCH_ID)],
         "attempts/reopen" => vec![
             ("attempt_id", &f.attempt),
             ("minutes", "5"),

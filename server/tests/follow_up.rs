@@ -609,3 +609,162 @@ both_backends!(
         db.drop_db().await;
     }
 );
+
+both_backends!(
+    a_voided_pass_is_retaken_and_the_weakest_unit_is_escalated_once_all_first_sittings_close,
+    |backend| async move {
+        let Some(db) = TestDb::new(backend).await else {
+            return;
+        };
+        let clock = ManualClock::new(T0);
+        let s = start_server(&db.url, clock.clone()).await;
+        assert!(server::seed::load_demo(&s.state).await.expect("demo"));
+        let exam = id_of(
+            &s,
+            "SELECT id FROM exams WHERE title = '2026年度干部党内法规知识测试'",
+        )
+        .await;
+        let x = sql_uuid(backend, &exam);
+        let q = |sql: &str| sql.replace("{x}", &x);
+        // Before anything opens: voided attempts are retaken; the one weakest unit
+        // (any size) is escalated.
+        let mut admin = signed_in(&s, "admin").await;
+        let _: () = admin
+            .call(
+                "exams/settings",
+                &[
+                    ("id", &exam),
+                    ("title", "2026年度干部党内法规知识测试"),
+                    ("instructions", ""),
+                    ("duration_minutes", "60"),
+                    ("pass_kind", "percent"),
+                    ("pass_value", "60"),
+                    ("multi_scoring", "all"),
+                    ("visibility", "immediately"),
+                    ("retake_count", "1"),
+                    ("retake_min_wait_days", "3"),
+                    ("voided_qualifies", "on"),
+                    ("case_due_days", "14"),
+                    ("unit_escalation_bottom", "1"),
+                    ("unit_escalation_min_candidates", "1"),
+                ],
+            )
+            .await
+            .expect("settings saved");
+        clock.advance_secs(31);
+        let practice = id_of(&s, "SELECT id FROM sittings WHERE name = '模拟练习场次'").await;
+        let mut zhang = signed_in(&s, "zhangwei").await;
+        let zid: AttemptId = zhang
+            .call(
+                "attempts/start",
+                &[("sitting_id", &practice), ("pledge", "on")],
+            )
+            .await
+            .expect("starts");
+        for (i, r) in common::correct_responses(&s, zid)
+            .await
+            .into_iter()
+            .enumerate()
+        {
+            common::save_answer(&zhang, zid, i as u32, r).await;
+        }
+        let _: Option<app::attempts::model::ResultView> = zhang
+            .call("attempts/submit", &[("attempt_id", &zid.to_string())])
+            .await
+            .expect("submitted");
+        let end = practice_end(&s).await;
+        clock.advance_secs(end.0 / 1000 - clock_secs(&clock) + 1);
+        run_jobs(&s).await;
+        let zhang_retakes = q(
+            "SELECT COUNT(*) FROM retakes r JOIN users u ON u.id = r.user_id \
+             WHERE u.login = 'zhangwei' AND r.exam_id = {x}",
+        );
+        assert_eq!(
+            scalar_i64(&s, &zhang_retakes).await,
+            0,
+            "a pass needs no retake"
+        );
+
+        // The invigilator voids the pass (cheating found afterwards): he must retake.
+        let mut admin = signed_in(&s, "admin").await;
+        let refused: Result<(), AppError> = admin
+            .call(
+                "attempts/void",
+                &[("attempt_id", &zid.to_string()), ("reason", "")],
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(AppError::Invalid { .. })),
+            "a reason is required"
+        );
+        let _: () = admin
+            .call(
+                "attempts/void",
+                &[("attempt_id", &zid.to_string()), ("reason", "考后发现夹带")],
+            )
+            .await
+            .expect("voided");
+        run_jobs(&s).await;
+        let outcome = text_rows(
+            &s,
+            "SELECT r.outcome, u.login FROM sitting_results r JOIN users u ON u.id = r.user_id \
+             JOIN sittings s ON s.id = r.sitting_id WHERE u.login = 'zhangwei' AND s.name = '模拟练习场次'",
+        )
+        .await;
+        assert_eq!(outcome[0].0, "voided");
+        assert_eq!(scalar_i64(&s, &zhang_retakes).await, 1);
+
+        // No unit case while the two scheduled first sittings are still to come.
+        let unit_cases = q("SELECT COUNT(*) FROM cases WHERE kind = 'unit' AND exam_id = {x}");
+        assert_eq!(scalar_i64(&s, &unit_cases).await, 0);
+        let last = Timestamp(
+            scalar_i64(
+                &s,
+                "SELECT MAX(window_end) FROM sittings WHERE name IN ('第1场', '第2场')",
+            )
+            .await,
+        );
+        clock.advance_secs(last.0 / 1000 - clock_secs(&clock) + 1);
+        run_jobs(&s).await;
+        assert_eq!(scalar_i64(&s, &unit_cases).await, 1, "the one weakest unit");
+        run_jobs(&s).await;
+        assert_eq!(scalar_i64(&s, &unit_cases).await, 1, "and only once");
+        let mut head = signed_in(&s, "yuetan").await;
+        let list: CaseList = head
+            .call(
+                "cases/list",
+                &[
+                    ("exam", &exam),
+                    ("unit", ""),
+                    ("state", ""),
+                    ("overdue", ""),
+                ],
+            )
+            .await
+            .expect("cases");
+        let unit_case = list
+            .cases
+            .iter()
+            .find(|c| c.kind == app::escalation::model::CaseKind::Unit)
+            .expect("the unit case is the city head's");
+        let d: CaseDetail = head
+            .call("cases/get", &[("id", &unit_case.id.to_string())])
+            .await
+            .expect("case");
+        match d.reasons {
+            app::escalation::model::CaseReasons::Unit {
+                candidates,
+                passed,
+                rank_from_bottom,
+                ..
+            } => {
+                assert!(candidates >= 1);
+                assert_eq!(passed, 0, "a unit where nobody passed is the weakest");
+                assert_eq!(rank_from_bottom, 1);
+            }
+            other => panic!("unit reasons expected, got {other:?}"),
+        }
+        s.stop().await;
+        db.drop_db().await;
+    }
+);

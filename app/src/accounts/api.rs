@@ -200,6 +200,7 @@ pub async fn create_user(
     role_interviewer: Option<String>,
     rank_tag: String,
     initial_password: String,
+    email: Option<String>,
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
@@ -211,6 +212,7 @@ pub async fn create_user(
         ("unit_id", unit_id.clone()),
         ("scope_unit_id", scope_unit_id.clone()),
         ("rank_tag", rank_tag.clone()),
+        ("email", email.clone().unwrap_or_default()),
         (
             "roles",
             roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(","),
@@ -222,6 +224,7 @@ pub async fn create_user(
         scope_unit_id,
         roles,
         rank_tag,
+        email,
     };
     let result = service::create_user(
         &cx.state,
@@ -249,6 +252,7 @@ pub async fn update_user(
     role_candidate: Option<String>,
     role_interviewer: Option<String>,
     rank_tag: String,
+    email: Option<String>,
 ) -> Result<(), AppError> {
     let cx = ctx()?;
     let a = cx.require(Role::Admin)?;
@@ -259,6 +263,7 @@ pub async fn update_user(
         ("unit_id", unit_id.clone()),
         ("scope_unit_id", scope_unit_id.clone()),
         ("rank_tag", rank_tag.clone()),
+        ("email", email.clone().unwrap_or_default()),
         ("roles", role_keys),
     ];
     let input = service::UserInput {
@@ -267,6 +272,7 @@ pub async fn update_user(
         scope_unit_id,
         roles,
         rank_tag,
+        email,
     };
     let result = match parse_id(&id) {
         Ok(uid) => service::update_user(&cx.state, a, &cx.info.client_addr, uid, input).await,

@@ -12,6 +12,8 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 pub const LOGIN_MAX_CHARS: usize = 64;
 pub const NAME_MAX_CHARS: usize = 100;
 pub const CODE_MAX_CHARS: usize = 64;
+/// The longest address SMTP carries (RFC 5321's path limit less the angle brackets).
+pub const EMAIL_MAX_CHARS: usize = 254;
 pub const PER_PAGE: u32 = 20;
 
 const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
@@ -57,6 +59,26 @@ pub fn optional_text(raw: &str, max_chars: usize) -> Result<Option<String>, Msg>
         Err(Msg::ErrTooLong)
     } else {
         Ok(Some(s.to_owned()))
+    }
+}
+
+/// An optional email address (for notification mail): blank becomes `None`; otherwise
+/// one '@' with something on either side, no spaces or control characters, at most
+/// [`EMAIL_MAX_CHARS`]. Whether the address exists is the mail server's business.
+pub fn optional_email(raw: &str) -> Result<Option<String>, Msg> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let looks_like_one = s.chars().count() <= EMAIL_MAX_CHARS
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
+    if looks_like_one {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(Msg::ErrEmailInvalid)
     }
 }
 
@@ -288,6 +310,36 @@ mod tests {
         assert_eq!(normalize_login("a;drop"), Err(Msg::ErrLoginFormat));
         assert_eq!(normalize_login("   "), Err(Msg::ErrRequired));
         assert_eq!(normalize_login("x"), Err(Msg::ErrLoginFormat));
+    }
+
+    #[test]
+    fn an_email_address_is_optional_and_must_look_like_one() {
+        assert_eq!(optional_email("  "), Ok(None));
+        assert_eq!(
+            optional_email(" wang.fang@example.org "),
+            Ok(Some("wang.fang@example.org".to_owned()))
+        );
+        assert_eq!(
+            optional_email("王芳@例子.中国"),
+            Ok(Some("王芳@例子.中国".to_owned()))
+        );
+        for bad in [
+            "wangfang",
+            "@example.org",
+            "wangfang@",
+            "wang@fang@example.org",
+            "wang fang@example.org",
+            "wang\u{7}@example.org",
+        ] {
+            assert_eq!(optional_email(bad), Err(Msg::ErrEmailInvalid), "{bad:?}");
+        }
+        let longest = format!("{}@example.org", "a".repeat(EMAIL_MAX_CHARS - 12));
+        assert_eq!(longest.chars().count(), EMAIL_MAX_CHARS);
+        assert!(optional_email(&longest).is_ok());
+        assert_eq!(
+            optional_email(&format!("a{longest}")),
+            Err(Msg::ErrEmailInvalid)
+        );
     }
 
     #[test]

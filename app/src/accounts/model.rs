@@ -160,6 +160,9 @@ pub struct UserSummary {
     pub rank_tag: Option<String>,
     pub scope_unit_id: Option<UnitId>,
     pub active: bool,
+    /// Where notification mail goes; none: notifications stay in-app.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,6 +223,9 @@ pub struct ImportRow {
     pub unit_code: String,
     pub roles: Roles,
     pub rank_tag: Option<String>,
+    /// From an optional "电子邮箱"/"email" column.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

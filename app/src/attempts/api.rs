@@ -236,6 +236,26 @@ pub async fn reopen_attempt(
     Ok(())
 }
 
+#[server(endpoint = "attempts/void")]
+pub async fn void_attempt(attempt_id: String, reason: String) -> Result<(), AppError> {
+    let cx = ctx()?;
+    let result = async {
+        let a = cx.staff()?;
+        service::void(
+            &cx.state,
+            a,
+            &cx.info.client_addr,
+            parse_id(&attempt_id)?,
+            &reason,
+        )
+        .await
+    }
+    .await;
+    keep_input_on_error(result, "/api/attempts/void", &[("reason", reason.clone())])?;
+    crate::server::forms::plain_form_done(("saved", "voided"));
+    Ok(())
+}
+
 #[server(endpoint = "attempts/regrade-questions")]
 pub async fn regrade_questions(exam_id: String) -> Result<Vec<RegradeQuestion>, AppError> {
     let cx = ctx()?;

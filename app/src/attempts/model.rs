@@ -209,6 +209,8 @@ pub struct ProctorRow {
     pub unlocked: bool,
     pub score: Option<Points>,
     pub passed: Option<bool>,
+    /// An invigilator voided the attempt.
+    pub voided: bool,
 }
 
 /// An integrity event or an invigilator action, as the invigilator sees it.

@@ -40,11 +40,12 @@ pub struct AttemptRow {
     pub passed: Option<bool>,
     pub item_points: Option<String>,
     pub regrade_count: i32,
+    pub voided_at: Option<Timestamp>,
 }
 
 const ATTEMPT_COLUMNS: &str = "id, sitting_id, user_id, exam_id, status, started_at, deadline, \
     content, paper, shapes, session_hash, current_pos, last_save_at, submitted_at, \
-    submit_reason, max_score, score, threshold, passed, item_points, regrade_count";
+    submit_reason, max_score, score, threshold, passed, item_points, regrade_count, voided_at";
 
 pub struct NewAttempt {
     pub id: AttemptId,
@@ -375,6 +376,20 @@ pub async fn reopen(ex: &mut impl Exec, id: AttemptId, deadline: Timestamp) -> R
     )
     .bind(id)
     .bind(deadline)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected() == 1))
+}
+
+/// Voids a submitted attempt (once); its score no longer counts.
+pub async fn void(ex: &mut impl Exec, id: AttemptId, reason: &str, now: Timestamp) -> R<bool> {
+    sql!(ex, |c| sqlx::query(
+        "UPDATE attempts SET voided_at = $2, void_reason = $3 \
+         WHERE id = $1 AND status = 'submitted' AND voided_at IS NULL"
+    )
+    .bind(id)
+    .bind(now)
+    .bind(reason)
     .execute(&mut *c)
     .await
     .map(|r| r.rows_affected() == 1))

@@ -591,6 +591,7 @@ pub async fn proctor_view(
                 }),
                 score: at.and_then(|x| x.score.map(|s| Points(s.max(0) as u32))),
                 passed: at.and_then(|x| x.passed),
+                voided: at.is_some_and(|x| x.voided_at.is_some()),
             }
         })
         .collect();
@@ -755,6 +756,47 @@ pub async fn reopen(
         AuditAction::AttemptReopened,
         &id.to_string(),
         &format!("+{minutes} min: {reason}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Voids a submitted attempt (e.g. for cheating): it no longer counts as a pass or a
+/// failure. If the sitting has closed, the retake chain is decided again.
+pub async fn void(
+    state: &AppState,
+    a: &Authed,
+    addr: &str,
+    id: AttemptId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let reason = check_reason(reason)?;
+    let row = attempt_in_scope(state, a, id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::void(&mut tx, id, &reason, now).await? {
+        return Err(AppError::Conflict(Msg::ErrNotSubmitted));
+    }
+    repo::insert_event(&mut tx, id, now, "voided", &reason).await?;
+    let key = format!("{}/void/{id}", row.exam_id);
+    crate::jobs::repo::enqueue(
+        &mut tx,
+        crate::jobs::service::REEVALUATE_EXAM,
+        &key,
+        &row.exam_id.to_string(),
+        now,
+        now,
+    )
+    .await?;
+    crate::audit::service::record(
+        &mut tx,
+        now,
+        a,
+        addr,
+        AuditAction::AttemptVoided,
+        &id.to_string(),
+        &reason,
     )
     .await?;
     tx.commit().await?;

@@ -42,10 +42,11 @@ pub enum AuditAction {
     RetakeSittingCreated,
     CaseUpdated,
     JobRetried,
+    AttemptVoided,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -81,6 +82,7 @@ impl AuditAction {
         AuditAction::RetakeSittingCreated,
         AuditAction::CaseUpdated,
         AuditAction::JobRetried,
+        AuditAction::AttemptVoided,
     ];
 
     pub fn key(self) -> &'static str {
@@ -120,6 +122,7 @@ impl AuditAction {
             AuditAction::RetakeSittingCreated => "retake.sitting_created",
             AuditAction::CaseUpdated => "case.updated",
             AuditAction::JobRetried => "job.retried",
+            AuditAction::AttemptVoided => "attempt.voided",
         }
     }
 
@@ -200,6 +203,8 @@ impl AuditAction {
             (AuditAction::CaseUpdated, En) => "Updated an interview case",
             (AuditAction::JobRetried, ZhCn) => "重试后台任务",
             (AuditAction::JobRetried, En) => "Retried a background job",
+            (AuditAction::AttemptVoided, ZhCn) => "作废考试成绩",
+            (AuditAction::AttemptVoided, En) => "Voided an attempt",
         }
     }
 }

@@ -224,6 +224,7 @@ pub async fn active_user_by_login(ex: &mut impl Exec, login: &str) -> R<Option<U
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnitResultRow {
+    pub user_id: UserId,
     pub unit_id: UnitId,
     pub unit_name: String,
     pub unit_path: String,
@@ -234,7 +235,7 @@ pub struct UnitResultRow {
 /// First-sitting results of an exam with each candidate's unit.
 pub async fn first_results_by_unit(ex: &mut impl Exec, exam: ExamId) -> R<Vec<UnitResultRow>> {
     sql!(ex, |c| sqlx::query_as::<_, UnitResultRow>(
-        "SELECT u.unit_id, un.name AS unit_name, un.path AS unit_path, r.outcome, \
+        "SELECT r.user_id, u.unit_id, un.name AS unit_name, un.path AS unit_path, r.outcome, \
            EXISTS (SELECT 1 FROM cases k WHERE k.kind = 'person' AND k.exam_id = r.exam_id \
              AND k.user_id = r.user_id AND k.state <> 'closed') AS open_case \
          FROM sitting_results r JOIN sittings s ON s.id = r.sitting_id \

@@ -147,9 +147,18 @@ pub async fn escalate_units(
     let cx = ExamCtx::load(&mut tx, state, exam).await?;
     let n = cx.settings.unit_escalation_bottom as usize;
     if n > 0 {
-        let rows = repo::first_results_by_unit(&mut tx, exam).await?;
+        // A candidate counts once per unit: passed if any first sitting was passed,
+        // absent if every first sitting was missed.
+        let mut people: BTreeMap<UserId, (repo::UnitResultRow, bool, bool)> = BTreeMap::new();
+        for r in repo::first_results_by_unit(&mut tx, exam).await? {
+            let passed = r.outcome == Outcome::Passed.key();
+            let absent = r.outcome == Outcome::Absent.key();
+            let e = people.entry(r.user_id).or_insert((r, false, true));
+            e.1 |= passed;
+            e.2 &= absent;
+        }
         let mut stats: BTreeMap<UnitId, (String, String, UnitStat<UnitId>)> = BTreeMap::new();
-        for r in rows {
+        for (r, passed, absent) in people.into_values() {
             let e = stats.entry(r.unit_id).or_insert_with(|| {
                 (
                     r.unit_name.clone(),
@@ -164,10 +173,10 @@ pub async fn escalate_units(
                 )
             });
             e.2.candidates += 1;
-            match Outcome::from_key(&r.outcome) {
-                Some(Outcome::Passed) => e.2.passed += 1,
-                Some(Outcome::Absent) => e.2.absent += 1,
-                _ => {}
+            if passed {
+                e.2.passed += 1;
+            } else if absent {
+                e.2.absent += 1;
             }
             if r.open_case {
                 e.2.open_cases += 1;

@@ -7,6 +7,7 @@ pub(super) struct Columns {
     pub(super) unit: usize,
     pub(super) roles: usize,
     pub(super) rank: Option<usize>,
+    pub(super) email: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,6 +17,7 @@ enum Field {
     Unit,
     Roles,
     Rank,
+    Email,
 }
 
 impl Columns {
@@ -27,6 +29,7 @@ impl Columns {
             unit: at(Field::Unit)?,
             roles: at(Field::Roles)?,
             rank: at(Field::Rank),
+            email: at(Field::Email),
         })
     }
 }
@@ -39,6 +42,9 @@ fn field_of(header: &str) -> Option<Field> {
         "单位代码" | "单位编码" | "unit code" | "unitcode" => Field::Unit,
         "角色" | "role" | "roles" => Field::Roles,
         "职级类别" | "职级" | "rank" | "rank tag" | "ranktag" => Field::Rank,
+        "电子邮箱" | "邮箱" | "电子邮件" | "email" | "e mail" | "email address" => {
+            Field::Email
+        }
         _ => return None,
     })
 }

@@ -11,8 +11,8 @@ use std::io::{self, Cursor, Read};
 use calamine::{open_workbook_from_rs, DataRef, Reader, SheetType, SheetVisible, Xlsx};
 
 use crate::accounts::domain::{
-    normalize_login, optional_text, parse_roles, required_text, within_scope, CODE_MAX_CHARS,
-    LOGIN_MAX_CHARS, NAME_MAX_CHARS,
+    normalize_login, optional_email, optional_text, parse_roles, required_text, within_scope,
+    CODE_MAX_CHARS, LOGIN_MAX_CHARS, NAME_MAX_CHARS,
 };
 use crate::accounts::model::{ImportRow, RowError};
 use crate::accounts::repo::UnitRow;

@@ -137,6 +137,26 @@ fn english_headers_in_any_order_and_case_are_recognised() {
 }
 
 #[test]
+fn an_optional_email_column_is_read_and_checked() {
+    let t = csv("登录名,姓名,单位代码,角色,邮箱\n\
+         zs,张三,110101,考生, zs@example.org \n\
+         ls,李四,110101,考生,\n\
+         ww,王五,110101,考生,not-an-address\n")
+    .unwrap();
+    let (good, errors) = check(&t, &[]);
+    assert_eq!(
+        good.iter().map(|g| g.email.clone()).collect::<Vec<_>>(),
+        vec![Some("zs@example.org".to_owned()), None]
+    );
+    assert_eq!(errors, vec![err(4, "邮箱", Msg::ErrEmailInvalid)]);
+    let english =
+        csv("login,name,unit code,roles,E-mail\nzs,张三,110101,考生,zs@example.org\n").unwrap();
+    let (good, errors) = check(&english, &[]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(good[0].email.as_deref(), Some("zs@example.org"));
+}
+
+#[test]
 fn decorated_headers_and_a_title_row_above_them_are_accepted() {
     let t =
         csv("用户导入表,,,\n登录名*,姓名*,单位代码（必填）,角色(可多选)\nzs,张三,110101,考生\n")

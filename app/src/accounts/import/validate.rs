@@ -99,11 +99,22 @@ pub fn validate(
             None => Some(None),
         };
 
+        let email = match cols.email {
+            Some(col) => optional_email(cell(col)).map_err(|m| fail(col, m)).ok(),
+            None => Some(None),
+        };
+
         if errors.len() > before {
             continue;
         }
-        if let (Some(login), Some(display_name), Some(unit_code), Some(roles), Some(rank_tag)) =
-            (login, name, unit_code, roles, rank_tag)
+        if let (
+            Some(login),
+            Some(display_name),
+            Some(unit_code),
+            Some(roles),
+            Some(rank_tag),
+            Some(email),
+        ) = (login, name, unit_code, roles, rank_tag, email)
         {
             good.push(ImportRow {
                 row,
@@ -112,6 +123,7 @@ pub fn validate(
                 unit_code,
                 roles,
                 rank_tag,
+                email,
             });
         }
     }

@@ -55,6 +55,7 @@ pub struct UserRow {
     pub active: bool,
     pub must_change_password: bool,
     pub lang: Option<String>,
+    pub email: Option<String>,
 }
 
 impl UserRow {
@@ -79,6 +80,7 @@ impl UserRow {
             rank_tag: self.rank_tag.clone(),
             scope_unit_id: self.scope_unit_id,
             active: self.active,
+            email: self.email.clone(),
         }
     }
 }
@@ -86,7 +88,8 @@ impl UserRow {
 pub(super) const USER_COLUMNS: &str =
     "u.id, u.login, u.display_name, u.unit_id, un.code AS unit_code, \
      un.name AS unit_name, un.path AS unit_path, u.scope_unit_id, u.is_admin, u.is_organizer, \
-     u.is_candidate, u.is_interviewer, u.rank_tag, u.active, u.must_change_password, u.lang \
+     u.is_candidate, u.is_interviewer, u.rank_tag, u.active, u.must_change_password, u.lang, \
+     u.email \
      FROM users u JOIN units un ON un.id = u.unit_id";
 
 #[derive(Debug, Clone)]

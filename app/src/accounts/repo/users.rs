@@ -91,6 +91,18 @@ pub async fn update_user(
     })
 }
 
+/// Sets or clears the address notification mail goes to.
+pub async fn set_email(ex: &mut impl Exec, id: UserId, email: Option<&str>) -> R<u64> {
+    sql!(ex, |c| sqlx::query(
+        "UPDATE users SET email = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(email)
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected()))
+}
+
 pub async fn set_active(ex: &mut impl Exec, id: UserId, active: bool, now: Timestamp) -> R<u64> {
     sql!(ex, |c| sqlx::query(
         "UPDATE users SET active = $2, updated_at = $3 WHERE id = $1"

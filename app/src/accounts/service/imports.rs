@@ -121,10 +121,11 @@ pub async fn commit_import(
             .find(|u| u.code == row.unit_code)
             .filter(|u| a.covers(&u.path))
             .ok_or(AppError::Conflict(Msg::RowUnknownUnit))?;
+        let user = UserId(Uuid::new_v4());
         repo::insert_user(
             &mut tx,
             &NewUser {
-                id: UserId(Uuid::new_v4()),
+                id: user,
                 login: &row.login,
                 display_name: &row.display_name,
                 unit_id: unit.id,
@@ -138,6 +139,9 @@ pub async fn commit_import(
         )
         .await
         .map_err(|e| conflict_as(e, Msg::ErrDuplicateLogin))?;
+        if let Some(email) = &row.email {
+            repo::set_email(&mut tx, user, Some(email)).await?;
+        }
     }
     if !repo::mark_import_committed(&mut tx, id, now).await? {
         return Err(AppError::Conflict(Msg::ImportAlreadyCommitted));

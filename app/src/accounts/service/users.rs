@@ -43,6 +43,8 @@ pub struct UserInput {
     pub scope_unit_id: String,
     pub roles: Roles,
     pub rank_tag: String,
+    /// `None` when the form did not carry the field (an update then keeps the address).
+    pub email: Option<String>,
 }
 
 /// The editable fields of a user, validated.
@@ -53,6 +55,8 @@ pub struct UserFields {
     pub scope_unit_id: Option<UnitId>,
     pub roles: Roles,
     pub rank_tag: Option<String>,
+    /// `None`: leave as it is; `Some(None)`: no address.
+    pub email: Option<Option<String>>,
 }
 
 impl UserInput {
@@ -81,12 +85,19 @@ impl UserInput {
         }
         let rank_tag = domain::optional_text(&self.rank_tag, NAME_MAX_CHARS)
             .map_err(|m| AppError::invalid("rank_tag", m))?;
+        let email = self
+            .email
+            .as_deref()
+            .map(domain::optional_email)
+            .transpose()
+            .map_err(|m| AppError::invalid("email", m))?;
         Ok(UserFields {
             display_name,
             unit_id,
             scope_unit_id,
             roles: self.roles,
             rank_tag,
+            email,
         })
     }
 }
@@ -129,6 +140,9 @@ pub async fn create_user(
     )
     .await
     .map_err(|e| conflict_as(e, Msg::ErrDuplicateLogin))?;
+    if let Some(Some(email)) = &fields.email {
+        repo::set_email(&mut tx, id, Some(email)).await?;
+    }
     let detail = format!(
         "{} [{}]",
         fields.display_name,
@@ -172,6 +186,9 @@ pub async fn update_user(
         now,
     )
     .await?;
+    if let Some(email) = &fields.email {
+        repo::set_email(&mut tx, id, email.as_deref()).await?;
+    }
     let detail = format!(
         "{} [{}] → {} [{}]",
         user.display_name,

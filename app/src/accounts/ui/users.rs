@@ -203,6 +203,8 @@ pub fn UserNewPage() -> impl IntoView {
                             <p class="hint">{tr(Msg::ScopeUnitHint)}</p>
                             <label for="rank_tag">{tr(Msg::RankTag)}</label>
                             <input id="rank_tag" name="rank_tag" type="text" maxlength="100" value=field("rank_tag") />
+                            <label for="email">{tr(Msg::UserEmail)}</label>
+                            <input id="email" name="email" type="email" maxlength="254" autocomplete="off" value=field("email") />
                             <label for="initial_password">{tr(Msg::InitialPassword)}</label>
                             <input id="initial_password" name="initial_password" type="password" required minlength="8" maxlength="128" autocomplete="new-password" aria-describedby="ip-hint" />
                             <p id="ip-hint" class="hint">{tr(Msg::InitialPasswordHint)}" "{tr(Msg::PasswordRules)}</p>
@@ -279,6 +281,7 @@ fn UserEditForms(
             .unwrap_or_default(),
     );
     let rank_tag = pick("rank_tag", user.rank_tag.clone().unwrap_or_default());
+    let email = pick("email", user.email.clone().unwrap_or_default());
     let roles = if retyped {
         typed
             .get("roles")
@@ -305,6 +308,8 @@ fn UserEditForms(
             <UnitSelect units name="scope_unit_id" id="scope_unit_id" selected=scope_unit_id blank=Msg::NoParent />
             <label for="rank_tag">{tr(Msg::RankTag)}</label>
             <input id="rank_tag" name="rank_tag" type="text" maxlength="100" value=rank_tag />
+            <label for="email">{tr(Msg::UserEmail)}</label>
+            <input id="email" name="email" type="email" maxlength="254" autocomplete="off" value=email />
             <button type="submit">{tr(Msg::Save)}</button>
         </ActionForm>
 

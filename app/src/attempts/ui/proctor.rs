@@ -11,7 +11,7 @@ use crate::i18n::Msg;
 use crate::time::Timestamp;
 use crate::ui::{action_error, successes, tr, use_lang, ErrorNotice};
 
-use super::super::api::{get_proctor_view, ExtendTime, ReopenAttempt, UnlockAttempt};
+use super::super::api::{get_proctor_view, ExtendTime, ReopenAttempt, UnlockAttempt, VoidAttempt};
 use super::super::model::{AttemptStatus, ProctorRow};
 
 /// The translated name of an integrity event or invigilator action.
@@ -26,6 +26,7 @@ pub(super) fn event_label(kind: &str) -> Option<Msg> {
         "unlocked" => Msg::EventUnlocked,
         "time_extended" => Msg::EventExtended,
         "reopened" => Msg::EventReopened,
+        "voided" => Msg::EventVoided,
         _ => return None,
     })
 }
@@ -42,10 +43,16 @@ pub fn ProctorPage() -> impl IntoView {
     let extend = ServerAction::<ExtendTime>::new();
     let unlock = ServerAction::<UnlockAttempt>::new();
     let reopen = ServerAction::<ReopenAttempt>::new();
+    let void = ServerAction::<VoidAttempt>::new();
     let tick = RwSignal::new(0u32);
-    let (a, b, c) = (successes(extend), successes(unlock), successes(reopen));
+    let (a, b, c, v) = (
+        successes(extend),
+        successes(unlock),
+        successes(reopen),
+        successes(void),
+    );
     let data = Resource::new(
-        move || (id(), a.get(), b.get(), c.get(), tick.get()),
+        move || (id(), a.get(), b.get(), c.get(), v.get(), tick.get()),
         |(id, ..)| get_proctor_view(id),
     );
     #[cfg(feature = "hydrate")]
@@ -60,11 +67,14 @@ pub fn ProctorPage() -> impl IntoView {
         action_error(extend),
         action_error(unlock),
         action_error(reopen),
+        action_error(void),
     ];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let typed =
         move |k: &str| query.with_untracked(|q| q.get(&format!("t_{k}")).unwrap_or_default());
-    let saved = move || query.with(|q| q.get("saved").is_some()) || a.get() + b.get() + c.get() > 0;
+    let saved = move || {
+        query.with(|q| q.get("saved").is_some()) || a.get() + b.get() + c.get() + v.get() > 0
+    };
     view! {
         <main id="main" class="page">
             <Transition fallback=move || view! { <p>{tr(Msg::Loading)}</p> }>
@@ -116,7 +126,7 @@ pub fn ProctorPage() -> impl IntoView {
                                         <th scope="col">{tr(Msg::ActionsLabel)}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {rows.into_iter().map(|r| view! { <Row row=r sitting_id=row_sitting.clone() extend unlock reopen /> }).collect_view()}
+                                        {rows.into_iter().map(|r| view! { <Row row=r sitting_id=row_sitting.clone() extend unlock reopen void /> }).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
@@ -151,6 +161,7 @@ fn Row(
     extend: ServerAction<ExtendTime>,
     unlock: ServerAction<UnlockAttempt>,
     reopen: ServerAction<ReopenAttempt>,
+    void: ServerAction<VoidAttempt>,
 ) -> impl IntoView {
     let lang = use_lang();
     let r = row;
@@ -177,12 +188,15 @@ fn Row(
     let submitted = r.status == Some(AttemptStatus::Submitted);
     let key = r.login.clone();
     let label = |m: Msg| format!("{}：{who}", m.text(lang.get_untracked()));
-    let (ext_label, unl_label, reo_label) = (
+    let (ext_label, unl_label, reo_label, void_label) = (
         label(Msg::ExtendTime),
         label(Msg::UnlockDevice),
         label(Msg::ReopenAttempt),
+        label(Msg::VoidAttempt),
     );
     let reopen_attempt = attempt.clone();
+    let void_attempt = attempt.clone();
+    let voided = r.voided;
     view! {
         <tr>
             <th scope="row">{who}<br /><small>{r.unit_name.clone()}</small></th>
@@ -191,7 +205,7 @@ fn Row(
             <td>{time_or_dash(r.last_save_at)}</td>
             <td>{time_or_dash(r.deadline)}</td>
             <td>{r.events}</td>
-            <td>{result}</td>
+            <td>{result}{voided.then(|| view! { <br /><span class="tag warn">{tr(Msg::OutcomeVoided)}</span> })}</td>
             <td class="actions">
                 {open.then(|| {
                     let (m, rs, ur) = (format!("ext-m-{key}"), format!("ext-r-{key}"), format!("unl-r-{key}"));
@@ -223,6 +237,17 @@ fn Row(
                             <label for=rs.clone()>{tr(Msg::ReasonLabel)}</label>
                             <input id=rs name="reason" maxlength="200" required=true />
                             <button type="submit" class="secondary" aria-label=reo_label>{tr(Msg::ReopenAttempt)}</button>
+                        </ActionForm>
+                    }
+                })}
+                {(submitted && !voided).then(|| {
+                    let vr = format!("void-r-{key}");
+                    view! {
+                        <ActionForm action=void attr:class="inline-action">
+                            <input type="hidden" name="attempt_id" value=void_attempt.clone() />
+                            <label for=vr.clone()>{tr(Msg::ReasonLabel)}</label>
+                            <input id=vr name="reason" maxlength="200" required=true />
+                            <button type="submit" class="secondary" aria-label=void_label>{tr(Msg::VoidAttempt)}</button>
                         </ActionForm>
                     }
                 })}
