@@ -103,6 +103,7 @@ async fn serve(config: Config, state: app::server::AppState) {
                     "\nexamhall demo data loaded. Demo accounts (demo only, password {pw}):\n  \
                      admin      系统管理员 (administrator of the whole city)\n  \
                      organizer  上城区组织员 (organizer of 上城区)\n  \
+                     yuetan     市委组织部部长 (interviewer of the city)\n  \
                      zhangwei, wangfang, liqiang, … (12 candidates)\n",
                     pw = server::seed::DEMO_PASSWORD
                 );

@@ -712,11 +712,16 @@ async fn create_with_email(
     .await
 }
 
-/// The edit form of a candidate named 李明 under `unit`, with `email` if given.
-fn edit_form<'a>(id: &'a str, unit: &'a str, email: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+/// The edit form of a candidate `name` under `unit`, with `email` if given.
+fn edit_form<'a>(
+    id: &'a str,
+    unit: &'a str,
+    name: &'a str,
+    email: Option<&'a str>,
+) -> Vec<(&'a str, &'a str)> {
     let mut form = vec![
         ("id", id),
-        ("display_name", "李明"),
+        ("display_name", name),
         ("unit_id", unit),
         ("scope_unit_id", ""),
         ("role_candidate", "on"),
@@ -784,7 +789,7 @@ both_backends!(
         let _: () = admin
             .call(
                 "users/update",
-                &edit_form(&id, &root, Some("ming.li@example.cn")),
+                &edit_form(&id, &root, "李明", Some("ming.li@example.cn")),
             )
             .await
             .unwrap();
@@ -793,25 +798,31 @@ both_backends!(
             Some("ming.li@example.cn")
         );
         let refused = admin
-            .call::<()>("users/update", &edit_form(&id, &root, Some("ming.li@")))
+            .call::<()>(
+                "users/update",
+                &edit_form(&id, &root, "李小明", Some("ming.li@")),
+            )
             .await
             .unwrap_err();
         assert_eq!(refused, invalid);
         let li = find_user(&mut admin, "li.ming").await;
         assert_eq!(li.email.as_deref(), Some("ming.li@example.cn"));
-        assert_eq!(li.display_name, "测试用户");
-        // A caller that does not send the field keeps the address; an empty one clears it.
+        assert_eq!(li.display_name, "李明");
+        // An emptied field clears it (a form without the field, too).
         let _: () = admin
-            .call("users/update", &edit_form(&id, &root, None))
+            .call("users/update", &edit_form(&id, &root, "李明", Some("")))
             .await
             .unwrap();
-        let li = find_user(&mut admin, "li.ming").await;
-        assert_eq!(
-            (li.display_name.as_str(), li.email.as_deref()),
-            ("李明", Some("ming.li@example.cn"))
-        );
+        assert_eq!(find_user(&mut admin, "li.ming").await.email, None);
         let _: () = admin
-            .call("users/update", &edit_form(&id, &root, Some("")))
+            .call(
+                "users/update",
+                &edit_form(&id, &root, "李明", Some("ming.li@example.cn")),
+            )
+            .await
+            .unwrap();
+        let _: () = admin
+            .call("users/update", &edit_form(&id, &root, "李明", None))
             .await
             .unwrap();
         assert_eq!(find_user(&mut admin, "li.ming").await.email, None);
@@ -827,14 +838,14 @@ both_backends!(
                 "cookie",
                 format!("examhall_session={}", admin.session.clone().unwrap()),
             )
-            .form(&edit_form(&id, &root, Some("not-an-address")))
+            .form(&edit_form(&id, &root, "李明", Some("not-an-address")))
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 302);
         let loc = res.headers()["location"].to_str().unwrap().to_owned();
         assert!(
-            loc.starts_with(&referer) && loc.contains("t_email=not-an-address"),
+            loc.starts_with(&referer) && loc.contains("&email=not-an-address"),
             "{loc}"
         );
         assert_eq!(find_user(&mut admin, "li.ming").await.email, None);

@@ -79,6 +79,19 @@ pub async fn claim(
     }
 }
 
+/// Whether any job is due, read without taking SQLite's write lock, so an idle runner
+/// never competes with the attempt writer.
+pub async fn any_due(ex: &mut impl Exec, now: Timestamp) -> R<bool> {
+    sql!(ex, |c| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE done_at IS NULL AND failed_at IS NULL \
+           AND run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1) LIMIT 1) due"
+    )
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await
+    .map(|n| n > 0))
+}
+
 /// Marks the job done if `worker` still holds it; false when the lease was lost (the
 /// caller must then roll back the job's effects).
 pub async fn complete(ex: &mut impl Exec, id: JobId, worker: &str, now: Timestamp) -> R<bool> {

@@ -138,6 +138,12 @@ pub async fn run_due(state: &AppState, worker: &str, max: usize) -> Result<usize
     let mut ran = 0;
     while ran < max {
         let now = state.clock.now();
+        {
+            let mut c = state.db.read().await?;
+            if !repo::any_due(&mut c, now).await? {
+                break;
+            }
+        }
         let row = {
             let mut tx = state.db.begin().await?;
             let row =

@@ -43,7 +43,7 @@ pub struct UserInput {
     pub scope_unit_id: String,
     pub roles: Roles,
     pub rank_tag: String,
-    /// `None` when the form did not carry the field (an update then keeps the address).
+    /// Blank or missing: no address (a plain form sends an emptied field as missing).
     pub email: Option<String>,
 }
 
@@ -55,8 +55,7 @@ pub struct UserFields {
     pub scope_unit_id: Option<UnitId>,
     pub roles: Roles,
     pub rank_tag: Option<String>,
-    /// `None`: leave as it is; `Some(None)`: no address.
-    pub email: Option<Option<String>>,
+    pub email: Option<String>,
 }
 
 impl UserInput {
@@ -85,11 +84,7 @@ impl UserInput {
         }
         let rank_tag = domain::optional_text(&self.rank_tag, NAME_MAX_CHARS)
             .map_err(|m| AppError::invalid("rank_tag", m))?;
-        let email = self
-            .email
-            .as_deref()
-            .map(domain::optional_email)
-            .transpose()
+        let email = domain::optional_email(self.email.as_deref().unwrap_or_default())
             .map_err(|m| AppError::invalid("email", m))?;
         Ok(UserFields {
             display_name,
@@ -140,7 +135,7 @@ pub async fn create_user(
     )
     .await
     .map_err(|e| conflict_as(e, Msg::ErrDuplicateLogin))?;
-    if let Some(Some(email)) = &fields.email {
+    if let Some(email) = &fields.email {
         repo::set_email(&mut tx, id, Some(email)).await?;
     }
     let detail = format!(
@@ -186,9 +181,7 @@ pub async fn update_user(
         now,
     )
     .await?;
-    if let Some(email) = &fields.email {
-        repo::set_email(&mut tx, id, email.as_deref()).await?;
-    }
+    repo::set_email(&mut tx, id, fields.email.as_deref()).await?;
     let detail = format!(
         "{} [{}] → {} [{}]",
         user.display_name,
