@@ -176,12 +176,12 @@ test("an organizer sees the retakes a closed sitting assigned; the failed retake
   });
   await ok("first sitting", await request.post("/api/sittings/create", { form: sitting(firstName, opensAt, firstEnd, false) }));
   await ok("retake sitting", await request.post("/api/sittings/create", { form: sitting(retakeName, retakeStart, retakeEnd, true) }));
-  const sittings = await ok<{ id: string; name: string }[]>(
+  const sittings = await ok<{ id: string; spec: { name: string } }[]>(
     "sittings",
     await request.post("/api/sittings/of-exam", { form: { exam_id: examId } }),
   );
-  const firstId = sittings.find((s) => s.name === firstName)!.id;
-  const retakeId = sittings.find((s) => s.name === retakeName)!.id;
+  const firstId = sittings.find((s) => s.spec.name === firstName)!.id;
+  const retakeId = sittings.find((s) => s.spec.name === retakeName)!.id;
   const assigned = await ok<{ will_assign: number }>(
     "assign",
     await request.post("/api/sittings/assign", {

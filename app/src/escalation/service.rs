@@ -464,7 +464,9 @@ pub async fn step(
                 None,
                 now,
             )
-            .await?;
+            .await?
+            .then_some(())
+            .ok_or(AppError::Conflict(Msg::ErrCaseStep))?;
             if let Some(user) = row.user_id {
                 let note = Note::InterviewScheduled {
                     exam: row.exam_title.clone(),
@@ -502,7 +504,9 @@ pub async fn step(
                 Some(outcome.key()),
                 now,
             )
-            .await?;
+            .await?
+            .then_some(())
+            .ok_or(AppError::Conflict(Msg::ErrCaseStep))?;
             ("interviewed", outcome.key().to_owned())
         }
         StepInput::Close => {
@@ -517,7 +521,9 @@ pub async fn step(
                 None,
                 now,
             )
-            .await?;
+            .await?
+            .then_some(())
+            .ok_or(AppError::Conflict(Msg::ErrCaseStep))?;
             if row.outcome.as_deref() == Some(CaseOutcome::Retest.key()) {
                 if let Some(user) = row.user_id {
                     retest(&mut tx, state, &row, user, now).await?;
