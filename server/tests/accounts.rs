@@ -797,6 +797,16 @@ both_backends!(
             find_user(&mut admin, "li.ming").await.email.as_deref(),
             Some("ming.li@example.cn")
         );
+        let page = admin
+            .get(&format!("/admin/users/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(r#"name="email""#) && page.contains(r#"value="ming.li@example.cn""#),
+            "the edit form shows the address"
+        );
         let refused = admin
             .call::<()>(
                 "users/update",
@@ -849,6 +859,12 @@ both_backends!(
             "{loc}"
         );
         assert_eq!(find_user(&mut admin, "li.ming").await.email, None);
+        let path = loc.trim_start_matches(&w.server.url(""));
+        let page = admin.get(path).await.text().await.unwrap();
+        assert!(
+            page.contains(r#"value="not-an-address""#),
+            "the form comes back with the address typed"
+        );
         w.finish().await;
     }
 );
