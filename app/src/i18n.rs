@@ -729,6 +729,7 @@ messages! {
     ErrSittingInPast => "场次开始时间须晚于现在", "A sitting must start in the future";
     ErrNoneAwaitingRetake => "没有等待补考场次的考生", "No candidate is waiting for a retake sitting";
     ErrRetakeBeforeWait => "补考开始时间须晚于所有考生的最短间隔期", "The retake must start after every candidate's minimum wait";
+    ErrNotInterviewer => "该登录名不存在或不是在岗约谈人", "No active user with the interviewer role has this login";
     ErrCaseStep => "案件当前状态不允许此操作，请刷新后重试", "The case's current state does not allow this step; reload and try again";
     ErrPlaceRequired => "请填写约谈地点（不超过 200 字）", "Give the place of the interview (at most 200 characters)";
     ErrInterviewInPast => "约谈时间须晚于现在", "The interview must be in the future";

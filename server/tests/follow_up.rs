@@ -629,6 +629,35 @@ both_backends!(
         // Before anything opens: voided attempts are retaken; the one weakest unit
         // (any size) is escalated.
         let mut admin = signed_in(&s, "admin").await;
+        let settings = |interviewer: &'static str| {
+            vec![
+                ("id", exam.clone()),
+                ("title", "2026年度干部党内法规知识测试".to_owned()),
+                ("pass_kind", "percent".to_owned()),
+                ("pass_value", "60".to_owned()),
+                ("duration_minutes", "60".to_owned()),
+                ("instructions", String::new()),
+                ("multi_scoring", "all".to_owned()),
+                ("visibility", "immediately".to_owned()),
+                ("retake_count", "1".to_owned()),
+                ("retake_min_wait_days", "3".to_owned()),
+                ("interviewer_login", interviewer.to_owned()),
+            ]
+        };
+        // Only someone with the interviewer role can be named the exam's interviewer.
+        let form = settings("zhangwei");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused: Result<(), AppError> = admin.call("exams/settings", &form).await;
+        assert!(
+            matches!(&refused, Err(AppError::Invalid { field: Some(f), .. }) if f == "interviewer_login"),
+            "{refused:?}"
+        );
+        let form = settings("yuetan");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let _: () = admin
+            .call("exams/settings", &form)
+            .await
+            .expect("an interviewer is accepted");
         let _: () = admin
             .call(
                 "exams/settings",

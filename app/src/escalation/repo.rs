@@ -213,9 +213,10 @@ pub async fn interviewers(ex: &mut impl Exec) -> R<Vec<(UserId, String)>> {
     .await)
 }
 
-pub async fn active_user_by_login(ex: &mut impl Exec, login: &str) -> R<Option<UserId>> {
+/// An active user with the interviewer role, by login.
+pub async fn active_interviewer_by_login(ex: &mut impl Exec, login: &str) -> R<Option<UserId>> {
     sql!(ex, |c| sqlx::query_scalar::<_, UserId>(
-        "SELECT id FROM users WHERE login = $1 AND active"
+        "SELECT id FROM users WHERE login = $1 AND active AND is_interviewer"
     )
     .bind(login)
     .fetch_optional(&mut *c)

@@ -39,7 +39,7 @@ async fn interviewer_for(
 ) -> Result<Option<UserId>, JobError> {
     let login = cx.settings.interviewer_login.trim();
     if !login.is_empty() {
-        if let Some(id) = repo::active_user_by_login(tx, login).await? {
+        if let Some(id) = repo::active_interviewer_by_login(tx, login).await? {
             return Ok(Some(id));
         }
     }

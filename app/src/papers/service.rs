@@ -296,13 +296,13 @@ pub async fn save_settings(
     let login = new.interviewer_login.trim();
     if !login.is_empty() {
         let mut c = state.db.read().await?;
-        if crate::escalation::repo::active_user_by_login(&mut c, login)
+        if crate::escalation::repo::active_interviewer_by_login(&mut c, login)
             .await?
             .is_none()
         {
             return Err(AppError::invalid(
                 "interviewer_login",
-                Msg::ConflictUnknownLogin,
+                Msg::ErrNotInterviewer,
             ));
         }
     }

@@ -253,7 +253,7 @@ fn CaseView(
                 <div><dt>{tr(Msg::CaseNotes)}</dt><dd class="pre">{n}</dd></div>
             })}
         </dl>
-        {d.can_act.then(|| view! { <Actions id=id.clone() state schedule record close /> })}
+        {(d.can_act && state != CaseState::Closed).then(|| view! { <Actions id=id.clone() state schedule record close /> })}
         <Dossier d=d.clone() />
         <section aria-labelledby="trail-h">
             <h2 id="trail-h">{tr(Msg::CaseTrail)}</h2>
@@ -264,7 +264,14 @@ fn CaseView(
                         <li>
                             {crate::sittings::ui::local_time(e.at)}" · "{e.actor.clone()}" · "
                             {move || case_action_text(&action, lang.get())}
-                            {(!e.detail.is_empty()).then(|| format!(" — {}", e.detail))}
+                            {(!e.detail.is_empty()).then(|| {
+                                let detail = e.detail.clone();
+                                // An interview's detail is its outcome, shown translated.
+                                move || match CaseOutcome::from_key(&detail) {
+                                    Some(o) => format!(" — {}", outcome_msg(o).text(lang.get())),
+                                    None => format!(" — {detail}"),
+                                }
+                            })}
                         </li>
                     }
                 }).collect_view()}
