@@ -37,11 +37,15 @@ ensure_rust_tools() {
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes a while, once)"
-    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+    # Its own target directory: sharing the build's would hold cargo's lock on it for
+    # the whole install and stall every build started meanwhile.
+    CARGO_TARGET_DIR="$HOME/.cache/examhall-tools-target" \
+      cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
   fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    CARGO_TARGET_DIR="$HOME/.cache/examhall-tools-target" \
+      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 
