@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod papers;
 pub mod question_bank;
+pub mod reports;
 pub mod retakes;
 pub mod shell;
 pub mod sittings;
