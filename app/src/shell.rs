@@ -25,6 +25,7 @@ use crate::question_bank::ui::{
     BankPage, BanksPage, QuestionEditPage, QuestionImportPage, QuestionImportPreviewPage,
     QuestionNewPage,
 };
+use crate::reports::ui::ExamReportPage;
 use crate::retakes::ui::{MyRetakes, RetakesPage};
 use crate::sittings::ui::{SittingPage, SittingsCalendarPage, SittingsPage};
 use crate::ui::{tr, use_lang, use_session, use_user, Session};
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organize/sittings/:id/invigilate") view=ProctorPage />
                     <Route path=path!("organize/exams/:id/regrade") view=RegradePage />
                     <Route path=path!("organize/exams/:id/retakes") view=RetakesPage />
+                    <Route path=path!("organize/exams/:id/report") view=ExamReportPage />
                     <Route path=path!("cases") view=CasesPage />
                     <Route path=path!("cases/:id") view=CasePage />
                     <Route path=path!("notifications") view=NotificationsPage />

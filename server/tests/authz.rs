@@ -110,7 +110,7 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         "notifications/mine" | "notifications/unread" | "notifications/read" => who != Anonymous,
         "retakes/mine" => who == Candidate,
         // Follow-up of EAST's exam: staff whose scope covers it.
-        "retakes/overview" | "retakes/create-sitting" | "attempts/void" => {
+        "retakes/overview" | "retakes/create-sitting" | "attempts/void" | "reports/exam" => {
             matches!(who, Organizer | Admin)
         }
         // Admins see the cases of their scope (interviewers their own, see follow_up.rs).
@@ -604,7 +604,7 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         ],
         "attempts/unlock" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
         "attempts/void" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
-        "retakes/overview" => vec![("exam_id", &f.exam)],
+        "retakes/overview" | "reports/exam" => vec![("exam_id", &f.exam)],
         "retakes/create-sitting" => vec![
             ("exam_id", &f.exam),
             ("window_start", "2099-01-01T09:00"),

@@ -547,19 +547,25 @@ fn sql_uuid(backend: Backend, id: &str) -> String {
     }
 }
 
+/// A server with the demo loaded, and the id of the demo's history exam.
+async fn demo_history(backend: Backend) -> Option<(TestDb, TestServer, String)> {
+    let db = TestDb::new(backend).await?;
+    let s = start_server(&db.url, ManualClock::new(T0)).await;
+    assert!(server::seed::load_demo(&s.state).await.expect("demo"));
+    let exam = id_of(
+        &s,
+        "SELECT id FROM exams WHERE title = '2026年第三季度应知应会测试'",
+    )
+    .await;
+    Some((db, s, exam))
+}
+
 both_backends!(
     the_demo_shows_a_closed_sitting_with_retakes_and_open_interview_cases,
     |backend| async move {
-        let Some(db) = TestDb::new(backend).await else {
+        let Some((db, s, exam)) = demo_history(backend).await else {
             return;
         };
-        let s = start_server(&db.url, ManualClock::new(T0)).await;
-        assert!(server::seed::load_demo(&s.state).await.expect("demo"));
-        let exam = id_of(
-            &s,
-            "SELECT id FROM exams WHERE title = '2026年第三季度应知应会测试'",
-        )
-        .await;
         let x = sql_uuid(backend, &exam);
         let q = |sql: &str| sql.replace("{x}", &x);
         assert_eq!(
@@ -793,6 +799,52 @@ both_backends!(
             }
             other => panic!("unit reasons expected, got {other:?}"),
         }
+        s.stop().await;
+        db.drop_db().await;
+    }
+);
+
+both_backends!(
+    the_exam_report_counts_candidates_once_and_matches_the_results,
+    |backend| async move {
+        let Some((db, s, exam)) = demo_history(backend).await else {
+            return;
+        };
+        let mut admin = signed_in(&s, "admin").await;
+        let r: app::reports::model::ExamReport = admin
+            .call("reports/exam", &[("exam_id", &exam)])
+            .await
+            .expect("report");
+        // The demo history: twelve candidates, nine pass with full marks, two hand in
+        // empty papers, one is absent; two retakes missed, one still to come.
+        assert_eq!(
+            (r.candidates, r.started, r.submitted, r.absent),
+            (12, 11, 11, 1)
+        );
+        assert_eq!((r.decided, r.passed_first, r.passed_eventually), (12, 9, 9));
+        let (mean, median, _, min, max) = r.summary.expect("scores");
+        assert_eq!((min, max), (0, r.max_points));
+        assert!((mean - 9.0 * f64::from(r.max_points) / 11.0).abs() < 1e-6);
+        assert_eq!(median, f64::from(r.max_points));
+        assert_eq!(r.histogram.iter().sum::<u32>(), 11);
+        assert_eq!((r.histogram[0], r.histogram[9]), (2, 9));
+        assert_eq!((r.open_retakes, r.open_cases), (1, 2));
+        // The district organizer cannot see a city exam's report.
+        let mut organizer = signed_in(&s, "organizer").await;
+        let hidden: Result<app::reports::model::ExamReport, AppError> =
+            organizer.call("reports/exam", &[("exam_id", &exam)]).await;
+        assert_eq!(hidden, Err(AppError::NotFound));
+        let page = admin.get(&format!("/organize/exams/{exam}/report")).await;
+        assert_eq!(page.status().as_u16(), 200);
+        let html = page.text().await.expect("page");
+        assert!(
+            html.contains("首考通过率") && html.contains("75%（9/12）"),
+            "the page shows the rate"
+        );
+        assert!(
+            html.contains("<svg"),
+            "the histogram is server-rendered SVG"
+        );
         s.stop().await;
         db.drop_db().await;
     }

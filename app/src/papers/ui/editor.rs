@@ -126,6 +126,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
     let preview_href = format!("/organize/exams/{id}/preview?seed=1");
     let regrade_href = format!("/organize/exams/{id}/regrade");
     let retakes_href = format!("/organize/exams/{id}/retakes");
+    let report_href = format!("/organize/exams/{id}/report");
     let lang = use_lang();
     let (count, total) = (exam.question_count, exam.total_points);
     view! {
@@ -140,6 +141,7 @@ fn Editor(data: EditorData, acts: Actions) -> impl IntoView {
             <a class="button secondary" href=preview_href>{tr(Msg::PreviewPaper)}</a>
             <a class="button secondary" href=regrade_href>{tr(Msg::Regrade)}</a>
             <a class="button secondary" href=retakes_href>{tr(Msg::ExamRetakesLink)}</a>
+            <a class="button secondary" href=report_href>{tr(Msg::ReportTitle)}</a>
             <a href="#sittings-h">{tr(Msg::SittingsOfExam)}</a>
         </p>
         {(!exam.editable).then(|| view! { <p class="notice info">{tr(Msg::ExamNotEditable)}</p> })}
