@@ -11,27 +11,16 @@ use std::collections::HashSet;
 use app::attempts::model::AttemptId;
 use app::error::AppError;
 use app::escalation::model::{CaseDetail, CaseList, CaseState};
-use app::notifications::model::{Note, NotificationView};
+use app::notifications::model::Note;
 use app::papers::domain::DrawnItem;
 use app::retakes::model::{ChainStatus, MyRetake, RetakeOverview};
 use app::server::ManualClock;
 use app::time::{format_local_datetime, Timestamp};
-use common::{start_server, Backend, Client, TestDb, TestServer, T0};
+use common::{
+    exec, id_of, notes_of, scalar_i64, signed_in, sql_uuid, start_server, Backend, TestDb,
+    TestServer, T0,
+};
 use server::seed::DEMO_PASSWORD;
-
-async fn signed_in(s: &TestServer, login: &str) -> Client {
-    let mut c = Client::new(s.addr);
-    c.login(login, DEMO_PASSWORD).await.expect("signs in");
-    c
-}
-
-async fn scalar_i64(s: &TestServer, q: &str) -> i64 {
-    let mut c = s.state.db.read().await.expect("read");
-    app::sql!(&mut c, |x| sqlx::query_scalar::<_, i64>(q)
-        .fetch_one(&mut *x)
-        .await)
-    .expect(q)
-}
 
 async fn text_rows(s: &TestServer, q: &str) -> Vec<(String, String)> {
     let mut c = s.state.db.read().await.expect("read");
@@ -39,16 +28,6 @@ async fn text_rows(s: &TestServer, q: &str) -> Vec<(String, String)> {
         .fetch_all(&mut *x)
         .await)
     .expect(q)
-}
-
-async fn exec(s: &TestServer, q: &str) {
-    let mut tx = s.state.db.begin().await.expect("begin");
-    app::sql!(&mut tx, |x| sqlx::query(q)
-        .execute(&mut *x)
-        .await
-        .map(|_| ()))
-    .expect(q);
-    tx.commit().await.expect("commit");
 }
 
 /// One pass of the job runner, then another to show it found nothing more to do.
@@ -61,15 +40,6 @@ async fn run_jobs(s: &TestServer) -> usize {
         .expect("jobs run");
     assert_eq!(again, 0, "a second pass finds nothing left to do");
     ran
-}
-
-async fn id_of(s: &TestServer, q: &str) -> String {
-    let mut c = s.state.db.read().await.expect("read");
-    let id = app::sql!(&mut c, |x| sqlx::query_scalar::<_, uuid::Uuid>(q)
-        .fetch_one(&mut *x)
-        .await)
-    .expect(q);
-    id.to_string()
 }
 
 fn questions(paper: &str) -> HashSet<String> {
@@ -89,11 +59,6 @@ async fn practice_end(s: &TestServer) -> Timestamp {
         )
         .await,
     )
-}
-
-async fn notes_of(c: &mut Client) -> Vec<Note> {
-    let list: Vec<NotificationView> = c.call("notifications/mine", &[]).await.expect("notes");
-    list.into_iter().map(|n| n.note).collect()
 }
 
 both_backends!(
@@ -537,14 +502,6 @@ fn clock_now(clock: &ManualClock) -> Timestamp {
 
 fn clock_secs(clock: &ManualClock) -> i64 {
     clock_now(clock).0 / 1000
-}
-
-/// A UUID literal as each backend stores it.
-fn sql_uuid(backend: Backend, id: &str) -> String {
-    match backend {
-        Backend::Postgres => format!("'{id}'"),
-        Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
-    }
 }
 
 /// A server with the demo loaded, and the id of the demo's history exam.

@@ -14,15 +14,17 @@ use app::error::AppError;
 use app::jobs::domain::{backoff_ms, MAX_ATTEMPTS};
 use app::jobs::model::JobsOverview;
 use app::notifications::mail::Mailer;
-use app::notifications::model::{Note, NotificationView};
+use app::notifications::model::Note;
 use app::papers::domain::{pass_threshold, DrawnItem};
 use app::papers::model::PassMark;
 use app::question_bank::model::Points;
 use app::retakes::model::MyRetake;
 use app::server::{AppState, Clock, ManualClock};
 use app::time::{format_local_datetime, Timestamp};
-use common::{start_server, Backend, Client, TestDb, TestServer, T0};
-use server::seed::DEMO_PASSWORD;
+use common::{
+    exec, id_of, notes_of, scalar_i64, signed_in, sql_uuid, start_server, Backend, Client, TestDb,
+    TestServer, T0,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// The demo's exam; its practice sitting is open from half a minute after the demo loads.
@@ -30,58 +32,12 @@ const EXAM: &str = "2026年度干部党内法规知识测试";
 const PRACTICE: &str = "模拟练习场次";
 const FROM: &str = "examhall <noreply@example.org>";
 
-async fn signed_in(s: &TestServer, login: &str) -> Client {
-    let mut c = Client::new(s.addr);
-    c.login(login, DEMO_PASSWORD).await.expect("signs in");
-    c
-}
-
-async fn scalar_i64(s: &TestServer, q: &str) -> i64 {
-    let mut c = s.state.db.read().await.expect("read");
-    app::sql!(&mut c, |x| sqlx::query_scalar::<_, i64>(q)
-        .fetch_one(&mut *x)
-        .await)
-    .expect(q)
-}
-
 async fn strings(s: &TestServer, q: &str) -> Vec<String> {
     let mut c = s.state.db.read().await.expect("read");
     app::sql!(&mut c, |x| sqlx::query_scalar::<_, String>(q)
         .fetch_all(&mut *x)
         .await)
     .expect(q)
-}
-
-async fn exec(s: &TestServer, q: &str) {
-    let mut tx = s.state.db.begin().await.expect("begin");
-    app::sql!(&mut tx, |x| sqlx::query(q)
-        .execute(&mut *x)
-        .await
-        .map(|_| ()))
-    .expect(q);
-    tx.commit().await.expect("commit");
-}
-
-async fn id_of(s: &TestServer, q: &str) -> String {
-    let mut c = s.state.db.read().await.expect("read");
-    let id = app::sql!(&mut c, |x| sqlx::query_scalar::<_, uuid::Uuid>(q)
-        .fetch_one(&mut *x)
-        .await)
-    .expect(q);
-    id.to_string()
-}
-
-/// A UUID literal as each backend stores it.
-fn sql_uuid(backend: Backend, id: &str) -> String {
-    match backend {
-        Backend::Postgres => format!("'{id}'"),
-        Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
-    }
-}
-
-async fn notes_of(c: &mut Client) -> Vec<Note> {
-    let list: Vec<NotificationView> = c.call("notifications/mine", &[]).await.expect("notes");
-    list.into_iter().map(|n| n.note).collect()
 }
 
 /// One pass of the job runner on `state`, as the server's loop runs it.

@@ -562,3 +562,60 @@ pub async fn save_answer(
     let res = http.send().await.expect("request");
     assert_eq!(res.status().as_u16(), 200, "the save is accepted");
 }
+
+// Helpers of the follow-up tests (follow_up.rs, follow_up_jobs.rs).
+
+#[allow(dead_code)]
+pub async fn signed_in(s: &TestServer, login: &str) -> Client {
+    let mut c = Client::new(s.addr);
+    c.login(login, server::seed::DEMO_PASSWORD)
+        .await
+        .expect("signs in");
+    c
+}
+
+#[allow(dead_code)]
+pub async fn scalar_i64(s: &TestServer, q: &str) -> i64 {
+    let mut c = s.state.db.read().await.expect("read");
+    app::sql!(&mut c, |x| sqlx::query_scalar::<_, i64>(q)
+        .fetch_one(&mut *x)
+        .await)
+    .expect(q)
+}
+
+#[allow(dead_code)]
+pub async fn exec(s: &TestServer, q: &str) {
+    let mut tx = s.state.db.begin().await.expect("begin");
+    app::sql!(&mut tx, |x| sqlx::query(q)
+        .execute(&mut *x)
+        .await
+        .map(|_| ()))
+    .expect(q);
+    tx.commit().await.expect("commit");
+}
+
+#[allow(dead_code)]
+pub async fn id_of(s: &TestServer, q: &str) -> String {
+    let mut c = s.state.db.read().await.expect("read");
+    let id = app::sql!(&mut c, |x| sqlx::query_scalar::<_, uuid::Uuid>(q)
+        .fetch_one(&mut *x)
+        .await)
+    .expect(q);
+    id.to_string()
+}
+
+/// A UUID literal as each backend stores it.
+#[allow(dead_code)]
+pub fn sql_uuid(backend: Backend, id: &str) -> String {
+    match backend {
+        Backend::Postgres => format!("'{id}'"),
+        Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
+    }
+}
+
+#[allow(dead_code)]
+pub async fn notes_of(c: &mut Client) -> Vec<app::notifications::model::Note> {
+    let list: Vec<app::notifications::model::NotificationView> =
+        c.call("notifications/mine", &[]).await.expect("notes");
+    list.into_iter().map(|n| n.note).collect()
+}
