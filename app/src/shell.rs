@@ -25,7 +25,9 @@ use crate::question_bank::ui::{
     BankPage, BanksPage, QuestionEditPage, QuestionImportPage, QuestionImportPreviewPage,
     QuestionNewPage,
 };
-use crate::reports::ui::ExamReportPage;
+use crate::reports::ui::{
+    ExamReportPage, ItemAnalysisPage, PersonReportPage, SittingReportPage, UnitReportPage,
+};
 use crate::retakes::ui::{MyRetakes, RetakesPage};
 use crate::sittings::ui::{SittingPage, SittingsCalendarPage, SittingsPage};
 use crate::ui::{tr, use_lang, use_session, use_user, Session};
@@ -101,6 +103,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organize/exams/:id/regrade") view=RegradePage />
                     <Route path=path!("organize/exams/:id/retakes") view=RetakesPage />
                     <Route path=path!("organize/exams/:id/report") view=ExamReportPage />
+                    <Route path=path!("organize/exams/:id/items") view=ItemAnalysisPage />
+                    <Route path=path!("organize/sittings/:id/report") view=SittingReportPage />
+                    <Route path=path!("reports/units") view=UnitReportPage />
+                    <Route path=path!("reports/people/:id") view=PersonReportPage />
                     <Route path=path!("cases") view=CasesPage />
                     <Route path=path!("cases/:id") view=CasePage />
                     <Route path=path!("notifications") view=NotificationsPage />
@@ -138,11 +144,7 @@ fn Frame() -> impl IntoView {
     // Server actions are created inside <Routes>: that is where the router hands a
     // plain-form (no JavaScript) error back to the action it belongs to.
     let session = Session::provide();
-    let user = use_user();
-    let must_change = Memo::new(move |_| user.get().is_some_and(|u| u.must_change_password));
-    // Everything reads the viewer, so the frame waits for it in one boundary. The page
-    // body is rebuilt only when the forced password change starts or ends, so a
-    // refresh of the viewer never throws away what someone is typing.
+    // Everything reads the viewer, so the frame waits for it in one boundary.
     view! {
         <Transition fallback=move || view! { <p class="page">"…"</p> }>
             // The head tags get plain values: leptos_meta renders them into <head> after
@@ -161,14 +163,25 @@ fn Frame() -> impl IntoView {
                 <Nav />
                 <LangSwitch />
             </header>
-            {move || {
-                if must_change.get() {
-                    view! { <ChangePasswordPage /> }.into_any()
-                } else {
-                    view! { <Outlet /> }.into_any()
-                }
-            }}
+            <Body />
         </Transition>
+    }
+}
+
+/// The page body, rebuilt only when the forced password change starts or ends, so a
+/// refresh of the viewer never throws away what someone is typing. Its memo is created
+/// inside the frame's boundary: a resource read from a memo owned outside it is not
+/// waited for.
+#[component]
+fn Body() -> impl IntoView {
+    let user = use_user();
+    let must_change = Memo::new(move |_| user.get().is_some_and(|u| u.must_change_password));
+    move || {
+        if must_change.get() {
+            view! { <ChangePasswordPage /> }.into_any()
+        } else {
+            view! { <Outlet /> }.into_any()
+        }
     }
 }
 
@@ -191,6 +204,7 @@ fn Nav() -> impl IntoView {
                 (staff, "/organize/banks", Msg::NavBanks),
                 (staff, "/organize/exams", Msg::NavExams),
                 (staff, "/organize/sittings", Msg::NavSittings),
+                (staff, "/reports/units", Msg::NavReports),
                 (admin, "/admin/import", Msg::NavImport),
                 (cases, "/cases", Msg::NavCases),
                 (global_admin, "/admin/audit", Msg::NavAudit),

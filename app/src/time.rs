@@ -89,10 +89,31 @@ pub fn format_local_datetime(ts: Timestamp) -> String {
     }
 }
 
+/// Midnight in Asia/Shanghai at the start of a `YYYY-MM-DD` day (what `<input type=date>`
+/// sends).
+pub fn parse_local_date(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    (s.len() == 10).then(|| parse_local_datetime(&format!("{s}T00:00")))?
+}
+
+/// The `YYYY-MM-DD` day in Asia/Shanghai of an instant.
+pub fn format_local_date(ts: Timestamp) -> String {
+    format_local_datetime(ts).chars().take(10).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_date_is_the_start_of_that_day_in_china() {
+        let t = parse_local_date("2026-12-01").expect("valid");
+        assert_eq!(t, parse_local_datetime("2026-12-01T00:00").unwrap());
+        assert_eq!(format_local_date(t.plus_secs(86_399)), "2026-12-01");
+        assert_eq!(parse_local_date("2026-12-01T00:00"), None);
+        assert_eq!(parse_local_date("2026-13-01"), None);
+    }
 
     #[test]
     fn a_datetime_local_value_is_read_as_china_standard_time() {

@@ -6,6 +6,7 @@ use crate::accounts::api::{get_me, ChangePassword, Login, Logout, SetLanguage};
 use crate::accounts::model::{CurrentUser, Me};
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
+use crate::notifications::api::MarkNotificationsRead;
 
 /// Who is viewing and in which language, refreshed whenever sign-in state or the
 /// language changes.
@@ -16,6 +17,8 @@ pub struct Session {
     pub logout: ServerAction<Logout>,
     pub set_lang: ServerAction<SetLanguage>,
     pub change_password: ServerAction<ChangePassword>,
+    /// Marking notifications read changes the header's count, which `me` carries.
+    pub mark_read: ServerAction<MarkNotificationsRead>,
 }
 
 impl Session {
@@ -24,21 +27,27 @@ impl Session {
         let logout = ServerAction::<Logout>::new();
         let set_lang = ServerAction::<SetLanguage>::new();
         let change_password = ServerAction::<ChangePassword>::new();
+        let mark_read = ServerAction::<MarkNotificationsRead>::new();
         // Only successful actions change who is viewing or the language; refetching on
         // failures would re-render the page and lose what the person typed.
-        let (a, b, c, d) = (
+        let (a, b, c, d, e) = (
             successes(login),
             successes(logout),
             successes(set_lang),
             successes(change_password),
+            successes(mark_read),
         );
-        let me = Resource::new(move || (a.get(), b.get(), c.get(), d.get()), |_| get_me());
+        let me = Resource::new(
+            move || (a.get(), b.get(), c.get(), d.get(), e.get()),
+            |_| get_me(),
+        );
         let s = Session {
             me,
             login,
             logout,
             set_lang,
             change_password,
+            mark_read,
         };
         provide_context(s);
         s

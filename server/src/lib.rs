@@ -150,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .route("/organize/banks/{id}/export.xml", get(qb_http::export_xml))
         .route("/organize/question-template.xlsx", get(qb_http::template_xlsx))
         .route("/organize/images/{id}", get(qb_http::image))
+        .route("/reports/export/{kind}", get(app::reports::http::export))
         .route("/healthz", get(healthz))
         .route(
             "/metrics",

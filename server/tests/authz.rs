@@ -107,12 +107,17 @@ fn allowed(endpoint: &str, who: Who) -> bool {
         | "units/delete"
         | "imports/get"
         | "imports/commit" => who == Admin,
-        "notifications/mine" | "notifications/unread" | "notifications/read" => who != Anonymous,
+        "notifications/mine" | "notifications/read" => who != Anonymous,
         "retakes/mine" => who == Candidate,
         // Follow-up of EAST's exam: staff whose scope covers it.
-        "retakes/overview" | "retakes/create-sitting" | "attempts/void" | "reports/exam" => {
-            matches!(who, Organizer | Admin)
-        }
+        "retakes/overview"
+        | "retakes/create-sitting"
+        | "attempts/void"
+        | "reports/exam"
+        | "reports/sitting"
+        | "reports/units"
+        | "reports/person"
+        | "reports/items" => matches!(who, Organizer | Admin),
         // Admins see the cases of their scope (interviewers their own, see follow_up.rs).
         "cases/list" => matches!(who, AdminElsewhere | Admin),
         // The fixture has no case: nobody reaches one (case access: follow_up.rs).
@@ -604,7 +609,18 @@ fn args<'a>(endpoint: &str, f: &'a Fixture) -> Vec<(&'static str, &'a str)> {
         ],
         "attempts/unlock" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
         "attempts/void" => vec![("attempt_id", &f.attempt), ("reason", "权限测试")],
-        "retakes/overview" | "reports/exam" => vec![("exam_id", &f.exam)],
+        "retakes/overview" | "reports/exam" | "reports/items" => vec![("exam_id", &f.exam)],
+        "reports/sitting" => vec![("sitting_id", &f.sitting)],
+        "reports/person" => vec![("user_id", &f.target_user)],
+        "reports/units" => vec![
+            ("unit", &f.east),
+            ("exam", &f.exam),
+            ("from", "2026-01-01"),
+            ("to", "2026-12-31"),
+            ("by", "mean"),
+            ("min", "1"),
+            ("bottom", "2"),
+        ],
         "retakes/create-sitting" => vec![
             ("exam_id", &f.exam),
             ("window_start", "2099-01-01T09:00"),

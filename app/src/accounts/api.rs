@@ -93,9 +93,14 @@ fn roles_from(
 #[server(endpoint = "me")]
 pub async fn get_me() -> Result<Me, AppError> {
     let cx = ctx()?;
+    let unread_notifications = match cx.info.auth.as_ref() {
+        Some(a) => crate::notifications::service::unread(&cx.state, a).await?,
+        None => 0,
+    };
     Ok(Me {
         user: cx.info.auth.as_ref().map(|a| a.current_user()),
         lang: cx.lang(),
+        unread_notifications,
     })
 }
 

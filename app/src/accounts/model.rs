@@ -141,11 +141,15 @@ pub struct CurrentUser {
     pub must_change_password: bool,
 }
 
-/// What every page needs to know about the request: the viewer and the language.
+/// What every page needs to know about the request: the viewer, the language and the
+/// header's unread-notification count. One value, so the page frame waits on one
+/// resource only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub user: Option<CurrentUser>,
     pub lang: Lang,
+    /// Zero when signed out.
+    pub unread_notifications: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! The job runner: every app server runs one. A tick enqueues the sittings that are due
-//! to close, then claims and runs due jobs one at a time. A database job's effects and
+//! to close, then claims and runs due jobs one at a time, then brings the report
+//! aggregates up to date. A database job's effects and
 //! its completion commit in one transaction, so a job whose lease ran out on a stalled
 //! worker cannot take effect twice; mail is sent before that transaction (at least once).
 
@@ -195,7 +196,15 @@ pub async fn tick(state: &AppState, worker: &str) -> Result<usize, AppError> {
     if let Err(JobError(e)) = sweep(state, now).await {
         tracing::warn!(error = %e, "cannot enqueue sittings to close");
     }
-    run_due(state, worker, 100).await
+    let ran = run_due(state, worker, 100).await?;
+    // After the jobs, so results they wrote are in this tick's report figures.
+    if let Err(e) = crate::reports::refresh::refresh(state, now).await {
+        tracing::warn!(error = ?e, "cannot refresh the report aggregates");
+    }
+    if let Err(e) = crate::reports::refresh::refresh_items(state, now).await {
+        tracing::warn!(error = ?e, "cannot refresh item analyses");
+    }
+    Ok(ran)
 }
 
 /// The runner loop of this app server, ticking every `every`.

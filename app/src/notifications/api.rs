@@ -16,14 +16,6 @@ pub async fn my_notifications() -> Result<Vec<NotificationView>, AppError> {
     super::service::mine(&cx.state, a).await
 }
 
-/// How many of the caller's notifications are unread (for the header).
-#[server(endpoint = "notifications/unread")]
-pub async fn unread_notifications() -> Result<i64, AppError> {
-    let cx = ctx()?;
-    let a = cx.user()?;
-    super::service::unread(&cx.state, a).await
-}
-
 #[server(endpoint = "notifications/read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     let cx = ctx()?;

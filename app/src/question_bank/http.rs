@@ -12,6 +12,7 @@ use axum::{Extension, Form};
 use crate::accounts::model::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
+use crate::server::download::{content_disposition, download, file_stem};
 use crate::server::forms::{clean_url, TYPED_PREFIX};
 use crate::server::{AppState, Authed, RequestInfo};
 use crate::ui::qs_encode;
@@ -282,63 +283,6 @@ pub async fn bulk(
     Redirect::to(&url_with(&page, &[pair])).into_response()
 }
 
-/// A file name safe in a header and on every file system: no path separators, quotes
-/// or control characters, not too long.
-fn file_stem(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "\\/:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(80)
-        .collect();
-    let cleaned = cleaned.trim().trim_matches('.').to_owned();
-    if cleaned.is_empty() {
-        "questions".to_owned()
-    } else {
-        cleaned
-    }
-}
-
-/// `attachment` with an ASCII fallback name and the real (UTF-8) name per RFC 5987,
-/// which every current browser prefers.
-fn content_disposition(stem: &str, ext: &str) -> HeaderValue {
-    let fallback = if stem
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_ .".contains(&b))
-    {
-        stem.to_owned()
-    } else {
-        "questions".to_owned()
-    };
-    let value = format!(
-        "attachment; filename=\"{fallback}.{ext}\"; filename*=UTF-8''{}.{ext}",
-        qs_encode(stem)
-    );
-    HeaderValue::from_str(&value)
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment; filename=\"questions\""))
-}
-
-fn download(content_type: &'static str, disposition: HeaderValue, body: Vec<u8>) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The bank view's filters from the export link's query.
 fn export_query(bank: BankId, pairs: &[(String, String)]) -> QuestionQuery {
     let get = |k: &str| {
@@ -383,7 +327,7 @@ pub async fn export_xlsx(
     match export_drafts(&state, &info, &bank, &pairs).await {
         Ok((name, drafts)) => download(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            content_disposition(&file_stem(&name), "xlsx"),
+            content_disposition(&file_stem(&name, "questions"), "xlsx", "questions"),
             formats::to_xlsx(&drafts),
         ),
         Err(e) => e.into_response(),
@@ -400,7 +344,7 @@ pub async fn export_xml(
     match export_drafts(&state, &info, &bank, &pairs).await {
         Ok((name, drafts)) => download(
             "application/xml; charset=utf-8",
-            content_disposition(&file_stem(&name), "xml"),
+            content_disposition(&file_stem(&name, "questions"), "xml", "questions"),
             formats::to_moodle_xml(&drafts).into_bytes(),
         ),
         Err(e) => e.into_response(),
@@ -414,7 +358,7 @@ pub async fn template_xlsx(Extension(info): Extension<RequestInfo>) -> Response 
     }
     download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        content_disposition("题目导入模板", "xlsx"),
+        content_disposition("题目导入模板", "xlsx", "template"),
         formats::template_xlsx(),
     )
 }
@@ -466,22 +410,6 @@ pub fn image_response(content_type: &str, bytes: Vec<u8>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn download_names_are_cleaned_and_encoded_for_the_header() {
-        assert_eq!(file_stem("党章/题库:2026"), "党章_题库_2026");
-        assert_eq!(file_stem("  ..  "), "questions");
-        let v = content_disposition("党章题库", "xlsx");
-        assert_eq!(
-            v.to_str().expect("ascii"),
-            "attachment; filename=\"questions.xlsx\"; filename*=UTF-8''%E5%85%9A%E7%AB%A0%E9%A2%98%E5%BA%93.xlsx"
-        );
-        let v = content_disposition("bank-1", "xml");
-        assert!(v
-            .to_str()
-            .expect("ascii")
-            .starts_with("attachment; filename=\"bank-1.xml\""));
-    }
 
     #[test]
     fn only_plain_query_strings_come_back_from_the_bulk_form() {

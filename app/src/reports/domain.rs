@@ -188,7 +188,8 @@ pub struct UnitFigures<U> {
     pub passed: u32,
     pub absent: u32,
     pub open_cases: u32,
-    /// Mean score of those who sat, in hundredths; `None` when nobody sat.
+    /// Mean score of those who sat, as a percentage of full marks; `None` when nobody
+    /// sat.
     pub mean_score: Option<f64>,
 }
 
@@ -272,95 +273,6 @@ pub fn unit_reason_en<U>(f: &UnitFigures<U>) -> String {
         s.push_str(&format!(", {} in interview", f.open_cases));
     }
     s
-}
-
-/// One assignment of a candidate to a sitting of an exam, with what came of it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeatRecord<U> {
-    pub user: U,
-    pub is_retake: bool,
-    /// The attempt was started.
-    pub started: bool,
-    pub submitted: bool,
-    pub voided: bool,
-    /// Graded score and its maximum, in hundredths.
-    pub score: Option<(u32, u32)>,
-    pub passed: Option<bool>,
-    /// Seconds from start to submission.
-    pub time_used_secs: Option<i64>,
-    /// The sitting has closed and this candidate's result is final.
-    pub decided: bool,
-}
-
-/// The figures of an exam's overview. Candidates are the people assigned to a first
-/// (non-retake) sitting; each counts once however many first sittings they had.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExamFigures {
-    pub candidates: u32,
-    pub started: u32,
-    pub submitted: u32,
-    /// Decided, and never started any first sitting.
-    pub absent: u32,
-    /// Candidates with a final first-round result.
-    pub decided: u32,
-    pub passed_first: u32,
-    /// Passed in any round, among the decided.
-    pub passed_eventually: u32,
-    /// First-round scores (each candidate's best valid first-round attempt).
-    pub scores: Vec<u32>,
-    pub max_points: u32,
-    pub mean_time_secs: Option<i64>,
-}
-
-pub fn exam_figures<U: Ord + Clone>(seats: &[SeatRecord<U>]) -> ExamFigures {
-    use std::collections::BTreeMap;
-    #[derive(Default)]
-    struct P {
-        first: bool,
-        started: bool,
-        submitted: bool,
-        decided: bool,
-        passed_first: bool,
-        passed_any: bool,
-        best: Option<u32>,
-    }
-    let mut people: BTreeMap<U, P> = BTreeMap::new();
-    let mut max_points = 0;
-    let mut times = Vec::new();
-    for s in seats {
-        let p = people.entry(s.user.clone()).or_default();
-        let valid_pass = s.passed == Some(true) && !s.voided;
-        p.passed_any |= valid_pass;
-        if s.is_retake {
-            continue;
-        }
-        p.first = true;
-        p.started |= s.started;
-        p.submitted |= s.submitted;
-        p.decided |= s.decided;
-        p.passed_first |= valid_pass;
-        if let (Some((score, max)), false) = (s.score, s.voided) {
-            max_points = max_points.max(max);
-            p.best = Some(p.best.map_or(score, |b| b.max(score)));
-        }
-        if let Some(t) = s.time_used_secs.filter(|_| s.submitted) {
-            times.push(t);
-        }
-    }
-    let first: Vec<&P> = people.values().filter(|p| p.first).collect();
-    let count = |f: &dyn Fn(&P) -> bool| first.iter().filter(|p| f(p)).count() as u32;
-    ExamFigures {
-        candidates: first.len() as u32,
-        started: count(&|p| p.started),
-        submitted: count(&|p| p.submitted),
-        absent: count(&|p| p.decided && !p.started),
-        decided: count(&|p| p.decided),
-        passed_first: count(&|p| p.decided && p.passed_first),
-        passed_eventually: count(&|p| p.decided && p.passed_any),
-        scores: first.iter().filter_map(|p| p.best).collect(),
-        max_points,
-        mean_time_secs: (!times.is_empty()).then(|| times.iter().sum::<i64>() / times.len() as i64),
-    }
 }
 
 #[cfg(test)]
@@ -510,68 +422,6 @@ mod tests {
             "pass rate 62% (8/13), 2 absent, 1 in interview"
         );
         assert_eq!(unit_reason_zh(&fig(2, 5, 5, None)), "通过率 100%（5/5）");
-    }
-
-    fn seat(user: u8, is_retake: bool, score: Option<u32>, passed: Option<bool>) -> SeatRecord<u8> {
-        SeatRecord {
-            user,
-            is_retake,
-            started: score.is_some(),
-            submitted: score.is_some(),
-            voided: false,
-            score: score.map(|s| (s, 10_000)),
-            passed,
-            time_used_secs: score.map(|_| 600),
-            decided: true,
-        }
-    }
-
-    #[test]
-    fn exam_figures_count_each_candidate_once_and_follow_retakes() {
-        let seats = [
-            // 1 passes first time; 2 fails then passes the retake; 3 is absent twice (two
-            // first sittings) then fails the retake; 4 is still undecided.
-            seat(1, false, Some(8_000), Some(true)),
-            seat(2, false, Some(4_000), Some(false)),
-            seat(2, true, Some(7_000), Some(true)),
-            seat(3, false, None, None),
-            seat(3, false, None, None),
-            seat(3, true, Some(1_000), Some(false)),
-            SeatRecord {
-                decided: false,
-                ..seat(4, false, None, None)
-            },
-        ];
-        let f = exam_figures(&seats);
-        assert_eq!(
-            (f.candidates, f.started, f.submitted, f.absent, f.decided),
-            (4, 2, 2, 1, 3)
-        );
-        assert_eq!((f.passed_first, f.passed_eventually), (1, 2));
-        let mut scores = f.scores.clone();
-        scores.sort_unstable();
-        assert_eq!(scores, vec![4_000, 8_000], "first-round scores only");
-        assert_eq!(f.max_points, 10_000);
-        assert_eq!(f.mean_time_secs, Some(600));
-    }
-
-    #[test]
-    fn a_voided_pass_is_not_a_pass() {
-        let seats = [SeatRecord {
-            voided: true,
-            ..seat(1, false, Some(9_000), Some(true))
-        }];
-        let f = exam_figures(&seats);
-        assert_eq!((f.passed_first, f.passed_eventually), (0, 0));
-        assert!(f.scores.is_empty());
-    }
-
-    #[test]
-    fn an_exam_without_candidates_has_empty_figures() {
-        let f = exam_figures::<u8>(&[]);
-        assert_eq!((f.candidates, f.decided), (0, 0));
-        assert_eq!(summarize(&f.scores), None);
-        assert_eq!(percent(f.passed_first, f.decided), None);
     }
 
     proptest! {

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod ctx;
+pub mod download;
 pub mod forms;
 pub mod state;
 

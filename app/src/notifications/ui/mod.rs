@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 
 use crate::i18n::Msg;
-use crate::ui::{tr, use_lang, ErrorNotice};
+use crate::ui::{tr, use_lang, use_session, ErrorNotice};
 
-use super::api::{my_notifications, unread_notifications, MarkNotificationsRead};
+use super::api::my_notifications;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let read = ServerAction::<MarkNotificationsRead>::new();
+    let read = use_session().mark_read;
     let list = Resource::new(move || read.version().get(), |_| my_notifications());
     let lang = use_lang();
     view! {
@@ -48,18 +48,23 @@ pub fn NotificationsPage() -> impl IntoView {
     }
 }
 
-/// "通知 (2)" in the header.
+/// "通知 (2)" in the header. The count comes with the viewer (`Me`), so the frame's
+/// one boundary covers it.
 #[component]
 pub fn NotificationsLink() -> impl IntoView {
-    let count = Resource::new(|| (), |_| unread_notifications());
+    let session = use_session();
+    let count = move || {
+        session
+            .me
+            .get()
+            .and_then(|r| r.ok())
+            .map(|m| m.unread_notifications)
+            .filter(|n| *n > 0)
+    };
     view! {
         <a href="/notifications" class="notifications-link">
             {tr(Msg::NotificationsTitle)}
-            <Suspense fallback=|| ()>
-                {move || count.get().and_then(|r| r.ok()).filter(|n| *n > 0).map(|n| view! {
-                    " "<span class="badge open">{n}</span>
-                })}
-            </Suspense>
+            {move || count().map(|n| view! { " "<span class="badge open">{n}</span> })}
         </a>
     }
 }

@@ -1,25 +1,75 @@
 //! Report pages: the exam overview with its score histogram (server-rendered SVG, which
-//! also prints).
+//! also prints), and the sitting, unit, person and item-analysis pages in submodules.
+
+mod items;
+mod people;
+mod units;
+
+pub use items::ItemAnalysisPage;
+pub use people::{PersonReportPage, SittingReportPage};
+pub use units::UnitReportPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::i18n::Msg;
+use crate::time::Timestamp;
 use crate::ui::{tr, use_lang, ErrorNotice};
 
 use super::api::load_exam_report;
 use super::domain::percent;
-use super::model::ExamReport;
+use super::model::{ExamReport, Freshness};
 
-fn pct(part: u32, whole: u32) -> String {
+pub(crate) fn pct(part: u32, whole: u32) -> String {
     match percent(part, whole) {
         Some(p) => format!("{p}%（{part}/{whole}）"),
         None => "—".to_owned(),
     }
 }
 
-fn points(h: f64) -> String {
+pub(crate) fn points(h: f64) -> String {
     format!("{:.2}", h / 100.0)
+}
+
+/// "85.00 / 100.00", or a dash without a score.
+pub(crate) fn score_text(score: Option<u32>, max: Option<u32>) -> String {
+    match (score, max) {
+        (Some(s), Some(m)) => format!("{} / {}", points(f64::from(s)), points(f64::from(m))),
+        (Some(s), None) => points(f64::from(s)),
+        _ => "—".to_owned(),
+    }
+}
+
+pub(crate) fn yes_no(b: bool) -> Msg {
+    if b {
+        Msg::ReportYes
+    } else {
+        Msg::ReportNo
+    }
+}
+
+/// The .xlsx and .csv links of a report; `query` is the report's own query string.
+#[component]
+pub(crate) fn ExportLinks(kind: &'static str, query: String) -> impl IntoView {
+    let xlsx = format!("/reports/export/{kind}?format=xlsx&{query}");
+    let csv = format!("/reports/export/{kind}?format=csv&{query}");
+    view! {
+        <a href=xlsx download="" rel="external">{tr(Msg::ReportExportXlsx)}</a>" "
+        <a href=csv download="" rel="external">{tr(Msg::ReportExportCsv)}</a>
+    }
+}
+
+/// "数据更新于 …" and, when changes are still being added, a note saying so.
+#[component]
+pub(crate) fn AsOf(as_of: Option<Timestamp>, #[prop(optional)] pending: bool) -> impl IntoView {
+    let lang = use_lang();
+    let when = as_of.map(crate::sittings::ui::local_time);
+    view! {
+        <p class="hint as-of">
+            {move || when.clone().map(|t| Msg::ReportAsOf.text(lang.get()).replace("{t}", &t))}
+            {pending.then(|| view! { " "{tr(Msg::ReportPending)} })}
+        </p>
+    }
 }
 
 #[component]
@@ -42,6 +92,11 @@ pub fn ExamReportPage() -> impl IntoView {
 #[component]
 fn Overview(r: ExamReport) -> impl IntoView {
     let retakes_href = format!("/organize/exams/{}/retakes", r.exam_id);
+    let items_href = format!("/organize/exams/{}/items", r.exam_id);
+    let units_href = format!("/reports/units?exam={}", r.exam_id);
+    let query = format!("id={}", r.exam_id);
+    let Freshness { as_of, pending } = r.freshness;
+    let sittings = r.sittings.clone();
     let stats = [
         (Msg::ReportCandidates, r.candidates.to_string()),
         (Msg::ReportStarted, r.started.to_string()),
@@ -54,6 +109,7 @@ fn Overview(r: ExamReport) -> impl IntoView {
         ),
         (Msg::ReportOpenRetakes, r.open_retakes.to_string()),
         (Msg::ReportOpenCases, r.open_cases.to_string()),
+        (Msg::ReportIntegrity, r.integrity_events.to_string()),
     ];
     let scores = r.summary.map(|(mean, median, sd, min, max)| {
         [
@@ -70,7 +126,13 @@ fn Overview(r: ExamReport) -> impl IntoView {
         .unwrap_or_else(|| "—".to_owned());
     view! {
         <h1>{tr(Msg::ReportTitle)}": "{r.title.clone()}</h1>
-        <p class="toolbar no-print"><a href=retakes_href>{tr(Msg::ExamRetakesLink)}</a></p>
+        <p class="toolbar no-print">
+            <a href=units_href>{tr(Msg::ReportUnitsLink)}</a>" "
+            <a href=items_href>{tr(Msg::ReportItemsLink)}</a>" "
+            <a href=retakes_href>{tr(Msg::ExamRetakesLink)}</a>" "
+            <ExportLinks kind="exam" query />
+        </p>
+        <AsOf as_of pending />
         <dl class="stats">
             {stats.into_iter().map(|(m, v)| view! { <div><dt>{tr(m)}</dt><dd>{v}</dd></div> }).collect_view()}
         </dl>
@@ -87,13 +149,25 @@ fn Overview(r: ExamReport) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+        <section aria-labelledby="sittings-h">
+            <h2 id="sittings-h">{tr(Msg::ReportSittings)}</h2>
+            <ul>
+                {sittings.into_iter().map(|s| view! {
+                    <li>
+                        <a href=format!("/organize/sittings/{}/report", s.id)>{s.name}</a>" "
+                        <span class="hint">{crate::sittings::ui::local_time(s.window_start)}</span>
+                        {s.is_retake.then(|| view! { " "<span class="badge">{tr(Msg::ReportRetake)}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
 /// Bars of the score distribution, labelled by their ranges, with the counts as text so
 /// screen readers and printouts carry the numbers.
 #[component]
-fn Histogram(bins: Vec<u32>, max_points: u32) -> impl IntoView {
+pub(crate) fn Histogram(bins: Vec<u32>, max_points: u32) -> impl IntoView {
     let lang = use_lang();
     let (w, h, pad) = (600u32, 220u32, 30u32);
     let n = bins.len().max(1) as u32;

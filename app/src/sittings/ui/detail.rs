@@ -204,6 +204,7 @@ fn SittingHeader(sitting: SittingView) -> impl IntoView {
     let s = sitting;
     let exam_href = format!("/organize/exams/{}", s.exam_id);
     let invigilate_href = format!("/organize/sittings/{}/invigilate", s.id);
+    let report_href = format!("/organize/sittings/{}/report", s.id);
     let mode = s.spec.mode;
     let location = if s.spec.location.trim().is_empty() {
         "—".to_owned()
@@ -221,7 +222,10 @@ fn SittingHeader(sitting: SittingView) -> impl IntoView {
             <div><dt>{tr(Msg::Status)}</dt><dd><PhaseBadge phase=s.phase /></dd></div>
             {s.spec.is_retake.then(|| view! { <div><dt>{tr(Msg::RetakeSitting)}</dt><dd>{tr(Msg::Yes)}</dd></div> })}
         </dl>
-        <p class="toolbar"><a class="button secondary" href=invigilate_href>{tr(Msg::Invigilate)}</a></p>
+        <p class="toolbar">
+            <a class="button secondary" href=invigilate_href>{tr(Msg::Invigilate)}</a>" "
+            <a class="button secondary" href=report_href>{tr(Msg::ReportSittingTitle)}</a>
+        </p>
     }
 }
 
