@@ -10,7 +10,7 @@ const SCREENS = [
   { name: "200 % zoom", width: 683, height: 384 },
 ];
 
-const PAGES = ["/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/import", "/admin/audit"];
+const PAGES = ["/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/import", "/admin/audit", "/reports/units"];
 
 for (const screen of SCREENS) {
   test(`admin pages fit without sideways scrolling at ${screen.name}`, async ({ page }) => {

@@ -34,6 +34,8 @@ CREATE TABLE report_candidates (
 CREATE INDEX report_candidates_user_idx ON report_candidates (user_id);
 CREATE INDEX report_candidates_unit_idx ON report_candidates (unit_id, exam_date);
 CREATE INDEX report_candidates_date_idx ON report_candidates (exam_date);
+-- "Figures as of" on every unit report is the latest refresh.
+CREATE INDEX report_candidates_refreshed_idx ON report_candidates (refreshed_at);
 
 -- Item analysis of an exam, computed by the job runner (JSON), at most so often.
 CREATE TABLE report_items (

@@ -47,6 +47,9 @@ pub struct Stored {
 
 /// Characters of a stem shown in the table.
 const STEM_CHARS: usize = 40;
+/// Fewer answers than this say nothing reliable about an item: it gets its figures but
+/// no flag (drawn papers spread a bank thinly over the candidates).
+pub const MIN_ANSWERS_TO_FLAG: usize = 10;
 
 /// Totals, right/wrong and chosen options of the candidates who had one question.
 #[derive(Default)]
@@ -73,7 +76,7 @@ pub fn analyse(attempts: &[GradedAttempt], info: &HashMap<QuestionId, QuestionIn
             }
         }
     }
-    let items = order
+    let mut items: Vec<ItemLine> = order
         .iter()
         .map(|q| {
             let Column {
@@ -84,7 +87,11 @@ pub fn analyse(attempts: &[GradedAttempt], info: &HashMap<QuestionId, QuestionIn
             let qi = info.get(q).cloned().unwrap_or_default();
             let facility = domain::facility(correct);
             let discrimination = domain::discrimination(totals, correct);
-            let flags = domain::item_flags(facility, discrimination);
+            let flags = if correct.len() >= MIN_ANSWERS_TO_FLAG {
+                domain::item_flags(facility, discrimination)
+            } else {
+                Vec::new()
+            };
             ItemLine {
                 question_id: *q,
                 stem: qi.stem.chars().take(STEM_CHARS).collect(),
@@ -100,6 +107,8 @@ pub fn analyse(attempts: &[GradedAttempt], info: &HashMap<QuestionId, QuestionIn
             }
         })
         .collect();
+    // Flagged items first (they are what the page is for), otherwise as first met.
+    items.sort_by_key(|i: &ItemLine| !(i.negative_discrimination || i.too_easy || i.too_hard));
     Stored {
         attempts: attempts.len() as u32,
         kr20: kr20_if_same_questions(attempts),
@@ -148,13 +157,18 @@ mod tests {
 
     #[test]
     fn a_fixed_paper_gets_per_item_figures_and_kr20() {
-        // Four candidates, two items. Item 1 right for the two best, item 2 for the two worst.
-        let attempts = [
+        // Two items. Item 1 right for the better half, item 2 for the worse half.
+        // Three candidates at each score, so the items have enough answers to be flagged.
+        let one = [
             attempt(90, &[(1, true, Some(&[0])), (2, false, None)]),
             attempt(70, &[(1, true, Some(&[0])), (2, false, None)]),
             attempt(40, &[(1, false, Some(&[2])), (2, true, None)]),
             attempt(10, &[(1, false, Some(&[1])), (2, true, None)]),
         ];
+        let attempts: Vec<GradedAttempt> = one
+            .iter()
+            .flat_map(|a| [a.clone(), a.clone(), a.clone()])
+            .collect();
         let mut info = HashMap::new();
         info.insert(
             q(1),
@@ -165,15 +179,16 @@ mod tests {
             },
         );
         let s = analyse(&attempts, &info);
-        assert_eq!(s.attempts, 4);
-        let (i1, i2) = (&s.items[0], &s.items[1]);
-        assert_eq!((i1.n, i1.facility), (4, Some(0.5)));
+        assert_eq!(s.attempts, 12);
+        let (i2, i1) = (&s.items[0], &s.items[1]);
+        assert_eq!(i2.question_id, q(2), "the flagged item comes first");
+        assert_eq!((i1.n, i1.facility), (12, Some(0.5)));
         assert_eq!(
             i1.discrimination,
             Some(1.0),
-            "group size 1: best right, worst wrong"
+            "groups of three: the best right, the worst wrong"
         );
-        assert_eq!(i1.options, vec![2, 1, 1, 0]);
+        assert_eq!(i1.options, vec![6, 3, 3, 0]);
         assert_eq!(i2.discrimination, Some(-1.0));
         assert!(i2.negative_discrimination && !i1.negative_discrimination);
         assert!(i2.options.is_empty());
@@ -191,7 +206,14 @@ mod tests {
         assert_eq!(s.kr20, None);
         assert_eq!(s.items.len(), 3);
         assert_eq!(s.items[1].n, 1);
-        assert!(s.items[2].too_hard && s.items[1].too_easy);
+        assert_eq!(
+            (s.items[1].facility, s.items[2].facility),
+            (Some(1.0), Some(0.0))
+        );
+        assert!(
+            !s.items[2].too_hard && !s.items[1].too_easy,
+            "one answer is too few to flag an item"
+        );
     }
 
     #[test]
