@@ -9,12 +9,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 
-use crate::accounts::model::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::server::download::{content_disposition, download, file_stem};
 use crate::server::forms::{clean_url, TYPED_PREFIX};
-use crate::server::{AppState, Authed, RequestInfo};
+use crate::server::{AppState, RequestInfo};
 use crate::ui::qs_encode;
 
 use super::formats;
@@ -26,17 +25,6 @@ pub const MAX_UPLOAD_BYTES: usize = formats::MAX_FILE_BYTES;
 /// The body limit of the image route: the image plus everything the editor form holds
 /// (the image button posts the whole form so nothing typed is lost).
 pub const MAX_IMAGE_POST_BYTES: usize = service::MAX_IMAGE_BYTES + 512 * 1024;
-
-fn require_staff(info: &RequestInfo) -> Result<&Authed, AppError> {
-    let a = info.auth.as_ref().ok_or(AppError::Unauthenticated)?;
-    if a.user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    if !(a.has(Role::Admin) || a.has(Role::Organizer)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(a)
-}
 
 /// A refused form post: a browser without a session goes to sign in (or to the forced
 /// password change) instead of seeing an error body.
@@ -99,7 +87,7 @@ pub async fn import_upload(
     Path(bank): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let a = match require_staff(&info) {
+    let a = match info.staff() {
         Ok(a) => a,
         Err(e) => return refused(e),
     };
@@ -151,7 +139,7 @@ pub async fn image_upload(
     Path(bank): Path<String>,
     mut form: Multipart,
 ) -> Response {
-    let a = match require_staff(&info) {
+    let a = match info.staff() {
         Ok(a) => a,
         Err(e) => return refused(e),
     };
@@ -241,7 +229,7 @@ pub async fn bulk(
     Path(bank): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let a = match require_staff(&info) {
+    let a = match info.staff() {
         Ok(a) => a,
         Err(e) => return refused(e),
     };
@@ -311,7 +299,7 @@ async fn export_drafts(
     bank: &str,
     pairs: &[(String, String)],
 ) -> Result<(String, Vec<super::model::QuestionDraft>), AppError> {
-    let a = require_staff(info)?;
+    let a = info.staff()?;
     let bank = parse_bank(bank)?;
     service::export_drafts(state, a, &export_query(bank, pairs)).await
 }
@@ -353,7 +341,7 @@ pub async fn export_xml(
 
 /// `GET /organize/question-template.xlsx`: the import template.
 pub async fn template_xlsx(Extension(info): Extension<RequestInfo>) -> Response {
-    if let Err(e) = require_staff(&info) {
+    if let Err(e) = info.staff() {
         return e.into_response();
     }
     download(
@@ -371,7 +359,7 @@ pub async fn image(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let a = require_staff(&info)?;
+        let a = info.staff()?;
         let id: ImageId = id.parse().map_err(|_| AppError::NotFound)?;
         service::load_image(&state, a, id).await
     }

@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use crate::accounts::model::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::server::download::{content_disposition, download, file_stem};
@@ -78,17 +77,6 @@ pub fn unit_query(
         min_candidates: number("min", min, DEFAULT_MIN_CANDIDATES, 100_000)?,
         bottom: number("bottom", bottom, DEFAULT_BOTTOM, 1_000)?,
     })
-}
-
-fn require_staff(info: &RequestInfo) -> Result<&Authed, AppError> {
-    let a = info.auth.as_ref().ok_or(AppError::Unauthenticated)?;
-    if a.user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    if !(a.has(Role::Admin) || a.has(Role::Organizer)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(a)
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -482,7 +470,7 @@ pub async fn export(
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let a = require_staff(&info)?;
+        let a = info.staff()?;
         let csv = match q
             .iter()
             .find(|(k, _)| k == "format")

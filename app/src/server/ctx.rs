@@ -63,6 +63,28 @@ pub struct RequestInfo {
     pub had_session_cookie: bool,
 }
 
+impl RequestInfo {
+    /// A signed-in user who may use the application.
+    pub fn user(&self) -> Result<&Authed, AppError> {
+        let a = self.auth.as_ref().ok_or(AppError::Unauthenticated)?;
+        if a.user.must_change_password {
+            Err(AppError::PasswordChangeRequired)
+        } else {
+            Ok(a)
+        }
+    }
+
+    /// An admin or an organizer: someone who may look at people in their scope.
+    pub fn staff(&self) -> Result<&Authed, AppError> {
+        let a = self.user()?;
+        if a.has(Role::Admin) || a.has(Role::Organizer) {
+            Ok(a)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
 pub struct Ctx {
     pub state: AppState,
     pub info: RequestInfo,
@@ -88,12 +110,7 @@ impl Ctx {
 
     /// A signed-in user who may use the application.
     pub fn user(&self) -> Result<&Authed, AppError> {
-        let a = self.user_pending_password()?;
-        if a.user.must_change_password {
-            Err(AppError::PasswordChangeRequired)
-        } else {
-            Ok(a)
-        }
+        self.info.user()
     }
 
     pub fn require(&self, role: Role) -> Result<&Authed, AppError> {
@@ -107,12 +124,7 @@ impl Ctx {
 
     /// An admin or an organizer: someone who may look at people in their scope.
     pub fn staff(&self) -> Result<&Authed, AppError> {
-        let a = self.user()?;
-        if a.has(Role::Admin) || a.has(Role::Organizer) {
-            Ok(a)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        self.info.staff()
     }
 
     pub fn now(&self) -> crate::time::Timestamp {
