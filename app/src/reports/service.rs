@@ -223,15 +223,39 @@ struct TotalsRow {
     scored: i64,
 }
 
-/// The filter as SQL conditions on `rc` (binds $2, $3, $4).
-const FILTER_SQL: &str =
-    "($2 IS NULL OR rc.exam_id = $2) AND rc.exam_date >= $3 AND rc.exam_date < $4";
+/// The filter's conditions on `rc`, numbered from `$2`: only those given, so an exam
+/// filter is served by the key's index instead of a scan of every row.
+fn filter_sql(f: &ReportFilter) -> String {
+    let mut out = String::new();
+    let mut n = 2;
+    for (given, cond) in [
+        (f.exam_id.is_some(), "rc.exam_id ="),
+        (f.from.is_some(), "rc.exam_date >="),
+        (f.to.is_some(), "rc.exam_date <"),
+    ] {
+        if given {
+            out.push_str(&format!(" AND {cond} ${n}"));
+            n += 1;
+        }
+    }
+    out
+}
 
-fn bounds(f: &ReportFilter) -> (Timestamp, Timestamp) {
-    (
-        f.from.unwrap_or(Timestamp(i64::MIN)),
-        f.to.unwrap_or(Timestamp(i64::MAX)),
-    )
+/// Binds what [`filter_sql`] numbered, in the same order.
+macro_rules! bind_filter {
+    ($q:expr, $f:expr) => {{
+        let mut q = $q;
+        if let Some(e) = $f.exam_id {
+            q = q.bind(e);
+        }
+        if let Some(t) = $f.from {
+            q = q.bind(t);
+        }
+        if let Some(t) = $f.to {
+            q = q.bind(t);
+        }
+        q
+    }};
 }
 
 async fn unit_totals(
@@ -240,7 +264,7 @@ async fn unit_totals(
     f: &ReportFilter,
 ) -> Result<Vec<TotalsRow>, sqlx::Error> {
     let scope = format!("{}%", crate::db::like_escape(subtree));
-    let (from, to) = bounds(f);
+    let filter = filter_sql(f);
     let q = format!(
         "SELECT rc.unit_id, COUNT(*) AS candidates, \
            SUM(CASE WHEN rc.decided THEN 1 ELSE 0 END) AS decided, \
@@ -254,15 +278,14 @@ async fn unit_totals(
            SUM(CASE WHEN rc.decided AND rc.score IS NOT NULL AND rc.max_points > 0 \
              THEN 1 ELSE 0 END) AS scored \
          FROM report_candidates rc JOIN units un ON un.id = rc.unit_id \
-         WHERE un.path LIKE $1 ESCAPE '\\' AND {FILTER_SQL} GROUP BY rc.unit_id"
+         WHERE un.path LIKE $1 ESCAPE '\\'{filter} GROUP BY rc.unit_id"
     );
-    sql!(ex, |c| sqlx::query_as::<_, TotalsRow>(&q)
-        .bind(&scope)
-        .bind(f.exam_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await)
+    sql!(ex, |c| bind_filter!(
+        sqlx::query_as::<_, TotalsRow>(&q).bind(&scope),
+        f
+    )
+    .fetch_all(&mut *c)
+    .await)
 }
 
 async fn units_under(
@@ -320,18 +343,17 @@ async fn members(
     unit: UnitId,
     f: &ReportFilter,
 ) -> Result<Vec<PersonDbRow>, sqlx::Error> {
-    let (from, to) = bounds(f);
     let q = format!(
-        "{PERSON_SELECT} WHERE rc.unit_id = $1 AND {FILTER_SQL} \
-         ORDER BY u.login, rc.exam_date LIMIT {MAX_PEOPLE}"
+        "{PERSON_SELECT} WHERE rc.unit_id = $1{} \
+         ORDER BY u.login, rc.exam_date LIMIT {MAX_PEOPLE}",
+        filter_sql(f)
     );
-    sql!(ex, |c| sqlx::query_as::<_, PersonDbRow>(&q)
-        .bind(unit)
-        .bind(f.exam_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await)
+    sql!(ex, |c| bind_filter!(
+        sqlx::query_as::<_, PersonDbRow>(&q).bind(unit),
+        f
+    )
+    .fetch_all(&mut *c)
+    .await)
 }
 
 fn unit_ref(u: &crate::accounts::repo::UnitRow) -> UnitRef {
@@ -622,4 +644,32 @@ pub async fn item_analysis(
         computed_at: cached.and_then(|(_, t)| t),
         pending,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_numbers_only_the_conditions_given() {
+        assert_eq!(filter_sql(&ReportFilter::default()), "");
+        let exam = ExamId(uuid::Uuid::nil());
+        let all = ReportFilter {
+            exam_id: Some(exam),
+            from: Some(Timestamp(1)),
+            to: Some(Timestamp(2)),
+        };
+        assert_eq!(
+            filter_sql(&all),
+            " AND rc.exam_id = $2 AND rc.exam_date >= $3 AND rc.exam_date < $4"
+        );
+        let dates = ReportFilter {
+            exam_id: None,
+            ..all
+        };
+        assert_eq!(
+            filter_sql(&dates),
+            " AND rc.exam_date >= $2 AND rc.exam_date < $3"
+        );
+    }
 }
