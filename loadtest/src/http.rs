@@ -40,6 +40,8 @@ pub struct Http {
     conn: Option<BufReader<TcpStream>>,
     /// The `examhall_session` cookie value, if signed in.
     pub session: Option<String>,
+    /// The `Accept` header: JSON for server functions, HTML for page views.
+    pub accept: &'static str,
 }
 
 impl Http {
@@ -49,6 +51,7 @@ impl Http {
             host: addr.to_string(),
             conn: None,
             session: None,
+            accept: "application/json",
         }
     }
 
@@ -97,6 +100,14 @@ impl Http {
         self.request("GET", path, None, &[]).await
     }
 
+    /// Fetches a page as a browser navigating to it does (server-rendered HTML).
+    pub async fn get_page(&mut self, path: &str) -> io::Result<Resp> {
+        let before = std::mem::replace(&mut self.accept, "text/html,application/xhtml+xml");
+        let r = self.request("GET", path, None, &[]).await;
+        self.accept = before;
+        r
+    }
+
     /// Sends one request. A reused connection the server has meanwhile closed is
     /// replaced once, transparently (nothing was sent on it, so nothing is repeated).
     pub async fn request(
@@ -131,8 +142,9 @@ impl Http {
     fn head(&self, method: &str, path: &str, content_type: Option<&str>, len: usize) -> String {
         let mut h = format!(
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
-             Accept: application/json\r\nUser-Agent: examhall-loadtest\r\n",
-            host = self.host
+             Accept: {accept}\r\nUser-Agent: examhall-loadtest\r\n",
+            host = self.host,
+            accept = self.accept
         );
         if let Some(t) = content_type {
             h.push_str(&format!("Content-Type: {t}\r\n"));

@@ -8,6 +8,11 @@
 //! examhall-loadtest ceiling [--secs 2] [--endpoint-rate SAVES_PER_S]
 //! examhall-loadtest crash [--cycles 50] [--clients 20] [--seed N]
 //! examhall-loadtest all [--short]
+//! examhall-loadtest reports-data [--db URL] [generator options]
+//! examhall-loadtest reports [--requests 200] [--clients 1,4] [--grade-candidates 300] [--grade-rate 20]
+//!                           [--traffic-clients 1,4] [--catch-up-s 1800] [--db URL] [generator options]
+//! generator options: --units 500 --counties 12 --per-unit 20 --exams 50 --attempts 100000
+//!                    --items 20 --answers true --seed 20261129
 //! common: --server-bin PATH  --no-build  --keep  --server-log FILTER  --sync full|normal  --questions 20
 //! ```
 //!
@@ -17,6 +22,8 @@ mod crash;
 mod fixture;
 mod harness;
 mod http;
+mod reportdata;
+mod reports;
 mod scenarios;
 mod stats;
 
@@ -27,13 +34,21 @@ use std::process::Command;
 use scenarios::{Common, T1Opts, T2Opts, T4Opts};
 use stats::Row;
 
-const USAGE: &str = "usage: examhall-loadtest <t1|t2|t4|ceiling|crash|all> [options]
+const USAGE: &str =
+    "usage: examhall-loadtest <t1|t2|t4|ceiling|crash|all|reports-data|reports> [options]
   t1       [--candidates 2000] [--interval-ms 5000] [--duration-s 600] [--short] [--saturate-s 0]
   t2       [--candidates 1000] [--background 1000] [--interval-ms 5000] [--double-pct 20]
   t4       [--attempts 2000] [--lead-ms 4000] [--interval-ms 2000] [--target-s 5]
   ceiling  [--secs 2] [--endpoint-rate SAVES_PER_S]
   crash    [--cycles 50] [--clients 20] [--seed N]
   all      [--short]   (ceiling, T1 with a closed-loop saturation run, T2, T4)
+  reports-data [--db URL]   generate report history (default: a new SQLite file, kept)
+  reports  [--requests 200] [--clients 1,4] [--grade-candidates 300] [--grade-rate 20]
+           [--traffic-clients 1,4] [--catch-up-s 1800] [--db URL]
+           generate, then time the report pages and grading with and without report traffic
+generator options (reports-data, reports):
+  --units 500 --counties 12 --per-unit 20 --exams 50 --attempts 100000 --items 20
+  --answers true --seed 20261129
 common options:
   --server-bin PATH   the examhall binary (default: build it with `cargo build --release -p server`)
   --no-build          do not run cargo; use the examhall next to this binary
@@ -179,8 +194,77 @@ async fn run(args: Args) -> Result<(), String> {
             saturate_s: args.get("saturate-s", default_saturate)?,
         })
     };
+    let gen_spec = || -> Result<reportdata::GenSpec, String> {
+        let d = reportdata::GenSpec::default();
+        Ok(reportdata::GenSpec {
+            units: args.get("units", d.units)?,
+            counties: args.get("counties", d.counties)?,
+            per_unit: args.get("per-unit", d.per_unit)?,
+            exams: args.get("exams", d.exams)?,
+            attempts: args.get("attempts", d.attempts)?,
+            items: args.get("items", d.items)?,
+            answers: args.get("answers", d.answers)?,
+            seed: args.get("seed", d.seed)?,
+        })
+    };
     let mut rows: Vec<Row> = Vec::new();
     match args.command.as_str() {
+        "reports-data" => {
+            let spec = gen_spec()?;
+            let db = match args.opt::<String>("db")? {
+                Some(url) => url,
+                None => {
+                    let mut dir = harness::TempDir::new("examhall-reports-data")?;
+                    dir.keep = true;
+                    dir.db_url()
+                }
+            };
+            eprintln!("reports-data: generating into {db}");
+            let g = reportdata::generate(&db, &spec).await?;
+            rows.push(Row {
+                name: "reports-data".into(),
+                summary: None,
+                note: format!(
+                    "{} units, {} candidates, {} exams, {} sittings, {} assignments, {} attempts, \
+                     {} answers, {} events, {} results, {} retakes in {:.1} s; {} pairs marked stale; \
+                     sign in as {} / {}",
+                    g.counts.units + 1,
+                    g.counts.users,
+                    g.counts.exams,
+                    g.counts.sittings,
+                    g.counts.assignments,
+                    g.counts.attempts,
+                    g.counts.answers,
+                    g.counts.events,
+                    g.counts.results,
+                    g.counts.retakes,
+                    g.secs,
+                    g.stale_marks,
+                    reportdata::ADMIN_LOGIN,
+                    reportdata::ADMIN_PASSWORD
+                ),
+            });
+            println!("database: {db}");
+        }
+        "reports" => {
+            let c = common()?;
+            rows.extend(
+                reports::reports(
+                    &c,
+                    &reports::ReportsOpts {
+                        spec: gen_spec()?,
+                        db: args.opt("db")?,
+                        requests: args.get("requests", 200)?,
+                        clients: levels(&args, "clients")?,
+                        grade_candidates: args.get("grade-candidates", 300)?,
+                        grade_rate: args.get("grade-rate", 20.0)?,
+                        traffic_clients: levels(&args, "traffic-clients")?,
+                        catch_up_s: args.get("catch-up-s", 1800)?,
+                    },
+                )
+                .await?,
+            );
+        }
         "t1" => {
             let c = common()?;
             rows.extend(scenarios::t1(&c, &t1_opts(600, 0)?).await?.rows);
@@ -279,6 +363,18 @@ async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
+/// A comma-separated list of concurrency levels (default 1 and 4).
+fn levels(args: &Args, name: &str) -> Result<Vec<usize>, String> {
+    parse_levels(&args.get(name, "1,4".to_owned())?)
+        .map_err(|v| format!("--{name}: cannot understand {v:?}"))
+}
+
+fn parse_levels(text: &str) -> Result<Vec<usize>, String> {
+    text.split(',')
+        .map(|v| v.trim().parse::<usize>().map_err(|_| v.to_owned()))
+        .collect()
+}
+
 fn ratio_row(what: &str, rate: f64, c: &scenarios::CeilingResult) -> Row {
     Row {
         name: format!("ratio: {what}"),
@@ -315,5 +411,17 @@ fn main() {
     if let Err(e) = rt.block_on(run(args)) {
         eprintln!("examhall-loadtest: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_levels;
+
+    #[test]
+    fn concurrency_levels_are_a_comma_separated_list() {
+        assert_eq!(parse_levels("1,4"), Ok(vec![1, 4]));
+        assert_eq!(parse_levels(" 2 "), Ok(vec![2]));
+        assert_eq!(parse_levels("1,x"), Err("x".to_owned()));
     }
 }
